@@ -1,0 +1,71 @@
+# Jiceng: `make run` sets everything up and serves the platform; `make test` runs every test.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+SCALE ?= small
+export DJANGO_SETTINGS_MODULE ?= jiceng.settings.local
+
+help:
+	@echo "make run    set up (venv, locked dependencies, assets, database, demo network) and serve"
+	@echo "make test   run the whole suite (unit, integration, browser) on DATABASE_URL or SQLite"
+	@echo "make lint   ruff and mypy"
+	@echo "make bench  benchmarks at national scale"
+
+# --- set-up ---------------------------------------------------------------------------------
+$(VENV)/.installed: requirements.lock
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check --require-hashes --no-deps -r requirements.lock
+	@touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+var/secret_key:
+	@mkdir -p var
+	@$(PYTHON) -c "import secrets; print(secrets.token_urlsafe(64))" > $@
+	@chmod 600 $@
+
+install: $(VENV)/.installed node_modules/.installed var/secret_key
+
+# Debian packages the tests need: Chromium for the browser tests, gettext for the catalogue check.
+system-deps:
+	@missing=""; \
+	command -v chromium >/dev/null || missing="$$missing chromium"; \
+	command -v msgfmt >/dev/null || missing="$$missing gettext"; \
+	fc-list 2>/dev/null | grep -qi "noto sans cjk" || missing="$$missing fonts-noto-cjk"; \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing:$$missing"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	fi
+
+db: install
+	$(PY) manage.py migrate --noinput -v0
+	$(PY) manage.py seed_demo --if-empty --scale $(SCALE)
+
+static: install
+	$(PY) manage.py collectstatic --noinput -v0
+
+run: install db static
+	@echo "Serving Jiceng at http://$(HOST):$(PORT)/  (Ctrl-C to stop)"
+	$(VENV)/bin/gunicorn jiceng.wsgi:application --bind $(HOST):$(PORT) --workers 2 --threads 4 \
+	  --access-logfile - --graceful-timeout 5
+
+# --- checks ---------------------------------------------------------------------------------
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy .
+
+test: install system-deps
+	DJANGO_SETTINGS_MODULE=jiceng.settings.test $(VENV)/bin/pytest -n 2 -q $(PYTEST_ARGS)
+
+bench: install
+	$(PY) manage.py bench_tree
+
+.PHONY: help install system-deps db static run lint test bench

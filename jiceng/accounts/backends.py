@@ -1,0 +1,54 @@
+"""Sign-in with a username or a mobile number."""
+
+from typing import Any
+
+from django.contrib.auth.backends import ModelBackend
+from django.http import HttpRequest
+
+from jiceng.core.validators import normalize_phone
+
+from .models import User
+
+
+def _find(identifier: str) -> User | None:
+    identifier = (identifier or "").strip()
+    if not identifier:
+        return None
+    kind, normalized = normalize_phone(identifier)
+    qs = User.objects.select_related("unit")
+    if kind == "mobile":
+        user = qs.filter(phone=normalized).first()
+        if user:
+            return user
+    return qs.filter(username=identifier).first()
+
+
+def axes_username(request: HttpRequest, credentials: dict[str, Any] | None) -> str:
+    """Lock out the account, whichever identifier was typed (username or phone)."""
+    identifier = (credentials or {}).get("username") or request.POST.get("username", "")
+    user = _find(identifier)
+    return user.username if user else str(identifier).strip()
+
+
+class UsernameOrPhoneBackend(ModelBackend):
+    def authenticate(  # type: ignore[override]
+        self,
+        request: HttpRequest | None,
+        username: str | None = None,
+        password: str | None = None,
+        **kwargs: Any,
+    ) -> User | None:
+        if username is None or password is None:
+            return None
+        user = _find(username)
+        if user is None:
+            # Spend the same time as a real check, so probing for accounts is not cheaper.
+            User().set_password(password)
+            return None
+        if user.check_password(password) and self.user_can_authenticate(user):
+            return user
+        return None
+
+    def get_user(self, user_id: int) -> User | None:  # type: ignore[override]
+        user = User.objects.select_related("unit").filter(pk=user_id).first()
+        return user if user and self.user_can_authenticate(user) else None

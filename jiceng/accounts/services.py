@@ -1,0 +1,109 @@
+"""Creating, changing, disabling and unlocking accounts, inside the admin's subtree only."""
+
+from typing import Any
+
+from axes.utils import reset as axes_reset
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from jiceng.core.actor import Actor
+from jiceng.core.audit import audit_record, snapshot
+from jiceng.core.versioning import save_versioned
+from jiceng.org.models import Level, Unit
+
+from .models import User
+from .roles import ROLE_LEVELS, Role
+
+AUDITED = ["username", "full_name", "phone", "email", "role", "unit", "is_active"]
+
+
+def validate_role_for_unit(*, role: str, unit: Unit) -> None:
+    if unit.level not in ROLE_LEVELS.get(role, set()):
+        levels = "、".join(str(Level(lv).label) for lv in Level if lv in ROLE_LEVELS.get(role, set()))
+        raise ValidationError(
+            {
+                "role": _(
+                    "A “%(role)s” account must belong to a unit of level: %(levels)s; "
+                    "“%(unit)s” is “%(level)s”."
+                )
+                % {
+                    "role": Role(role).label,
+                    "levels": levels,
+                    "unit": unit.name,
+                    "level": Level(unit.level).label,
+                }
+            }
+        )
+
+
+def _check_reach(actor: Actor, unit: Unit) -> None:
+    if actor.user is not None and not actor.user.can_reach(unit):
+        raise ValidationError({"unit": _("You can only manage accounts inside your own area.")})
+
+
+def account_create(*, actor: Actor, data: dict[str, Any], password: str) -> User:
+    unit: Unit = data["unit"]
+    _check_reach(actor, unit)
+    validate_role_for_unit(role=data["role"], unit=unit)
+    with transaction.atomic():
+        user = User(**data)
+        validate_password(password, user)
+        user.set_password(password)
+        user.full_clean(exclude=["password"])
+        user.save()
+        audit_record(
+            actor=actor, action="account.create", unit=unit, obj=user, after=snapshot(user, AUDITED)
+        )
+    return user
+
+
+def account_update(
+    *,
+    actor: Actor,
+    user: User,
+    data: dict[str, Any],
+    expected_version: int,
+    new_password: str = "",
+) -> User:
+    before = snapshot(user, AUDITED)
+    for name, value in data.items():
+        if name not in User.EDITABLE_FIELDS:
+            raise ValueError(f"{name} is not an editable account field")
+        setattr(user, name, value)
+    _check_reach(actor, user.unit)
+    validate_role_for_unit(role=user.role, unit=user.unit)
+    if actor.user is not None and actor.user.pk == user.pk and not user.is_active:
+        raise ValidationError({"is_active": _("You cannot disable your own account.")})
+    fields = list(data)
+    if new_password:
+        validate_password(new_password, user)
+        user.set_password(new_password)
+        fields.append("password")
+    user.full_clean(exclude=["password"])
+    with transaction.atomic():
+        save_versioned(user, expected_version=expected_version, fields=fields)
+        after = snapshot(user, AUDITED)
+        if new_password:
+            after["password"] = "changed"  # never the value
+        audit_record(
+            actor=actor, action="account.update", unit=user.unit, obj=user, before=before, after=after
+        )
+    return user
+
+
+def account_unlock(*, actor: Actor, user: User) -> int:
+    """Clear the failed sign-in attempts that locked the account out."""
+    with transaction.atomic():
+        cleared = axes_reset(username=user.username)
+        audit_record(actor=actor, action="account.unlock", unit=user.unit, obj=user)
+    return int(cleared or 0)
+
+
+def password_change(*, actor: Actor, user: User, new_password: str) -> None:
+    validate_password(new_password, user)
+    with transaction.atomic():
+        user.set_password(new_password)
+        user.save(update_fields=["password"])
+        audit_record(actor=actor, action="account.password_change", unit=user.unit, obj=user)

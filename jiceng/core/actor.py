@@ -1,0 +1,28 @@
+"""Who is acting and from where: passed to every service so audit entries are complete."""
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from django.http import HttpRequest
+
+if TYPE_CHECKING:
+    from jiceng.accounts.models import User
+
+
+@dataclass(frozen=True)
+class Actor:
+    user: "User | None"
+    source_address: str | None = None
+
+    @property
+    def name(self) -> str:
+        return self.user.get_username() if self.user else "system"
+
+    @classmethod
+    def from_request(cls, request: HttpRequest) -> "Actor":
+        # Behind a reverse proxy, set it to pass the real address in REMOTE_ADDR.
+        return cls(user=request.user, source_address=request.META.get("REMOTE_ADDR"))  # type: ignore[arg-type]
+
+    @classmethod
+    def system(cls) -> "Actor":
+        return cls(user=None, source_address=None)

@@ -1,0 +1,33 @@
+"""`path__subtree=prefix`: a materialized-path prefix match that uses the index on both databases.
+
+PostgreSQL: `LIKE 'prefix%'` with the prefix bound as one parameter uses the varchar_pattern_ops
+index Django creates for unique CharFields (plain btree range scans are not safe under a non-C
+collation). SQLite: LIKE cannot use a plain (BINARY) index, so the prefix becomes a range on it.
+"""
+
+from typing import Any
+
+from django.db import models
+from django.db.models import Lookup
+
+
+class Subtree(Lookup):
+    lookup_name = "subtree"
+    # Paths use 0-9 and A-Z; "~" sorts after all of them bytewise.
+    upper_sentinel = "~"
+
+    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        prefix = str(self.rhs)
+        return (
+            f"({lhs} >= %s AND {lhs} < %s)",
+            [*lhs_params, prefix, prefix + self.upper_sentinel],
+        )
+
+    def as_postgresql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        prefix = str(self.rhs).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        return f"{lhs} LIKE %s", [*lhs_params, prefix + "%"]
+
+
+models.CharField.register_lookup(Subtree)

@@ -1,0 +1,152 @@
+"""Forms parse and validate input; services do the writing."""
+
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+from jiceng.core.forms import StyledFormMixin
+
+from .models import (
+    ALLOWED_PARENT_LEVELS,
+    Duty,
+    EquipmentItem,
+    FundsYear,
+    LeadershipMember,
+    LeadingGroupMember,
+    Level,
+    StaffMember,
+    Unit,
+    Venue,
+    VenuePhoto,
+)
+
+
+class VersionedForm(StyledFormMixin, forms.ModelForm):
+    """Carries the version the user started from, for optimistic locking."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and not self.is_bound:
+            self.initial["version"] = self.instance.version
+
+    @property
+    def expected_version(self) -> int:
+        return self.cleaned_data.get("version") or self.instance.version
+
+    def model_data(self) -> dict[str, Any]:
+        return {name: self.cleaned_data[name] for name in self._meta.fields or [] if name in self.cleaned_data}
+
+
+class UnitCreateForm(StyledFormMixin, forms.ModelForm):
+    class Meta:
+        model = Unit
+        fields = ["level", "name", "short_name", "code", "contact_person", "phone", "address"]
+
+    def __init__(self, *args: Any, parent: Unit, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.parent = parent
+        self.instance.parent = parent
+        allowed = [(lv.value, lv.label) for lv in Level if parent.level in ALLOWED_PARENT_LEVELS[lv]]
+        self.fields["level"].choices = allowed  # type: ignore[attr-defined]
+        if len(allowed) == 1:
+            self.initial["level"] = allowed[0][0]
+
+    def _post_clean(self) -> None:
+        # The service validates the whole unit once, with its tree rules; skip the duplicate.
+        pass
+
+
+class UnitEditForm(VersionedForm):
+    class Meta:
+        model = Unit
+        fields = Unit.EDITABLE_FIELDS
+
+    def _post_clean(self) -> None:
+        pass
+
+
+class UnitMoveForm(StyledFormMixin, forms.Form):
+    new_parent_code = forms.CharField(
+        label=_("Code of the new parent unit"),
+        max_length=15,
+        help_text=_("The unit moves with all of its sub-units."),
+    )
+
+
+class VenueForm(VersionedForm):
+    class Meta:
+        model = Venue
+        fields = Venue.EDITABLE_FIELDS
+        widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
+
+
+class StaffForm(VersionedForm):
+    class Meta:
+        model = StaffMember
+        fields = ["name", "post", "employment", "phone"]
+
+
+class FundsForm(VersionedForm):
+    class Meta:
+        model = FundsYear
+        fields = ["year", "income_dues", "income_subsidy", "income_other", "spending"]
+
+
+class EquipmentForm(VersionedForm):
+    class Meta:
+        model = EquipmentItem
+        fields = ["item", "count"]
+
+
+class DutyForm(VersionedForm):
+    class Meta:
+        model = Duty
+        fields = ["post", "duties"]
+        widgets = {"duties": forms.Textarea(attrs={"rows": 4})}
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+
+class LeadershipForm(VersionedForm):
+    class Meta:
+        model = LeadershipMember
+        fields = ["name", "position", "term_start", "term_end", "employment", "phone"]
+        widgets = {"term_start": DateInput(), "term_end": DateInput()}
+
+
+class LeadingGroupForm(VersionedForm):
+    class Meta:
+        model = LeadingGroupMember
+        fields = ["name", "role", "title", "phone"]
+
+
+ALLOWED_IMAGE_TYPES = {"JPEG", "PNG", "WEBP"}
+
+
+class PhotoForm(VersionedForm):
+    class Meta:
+        model = VenuePhoto
+        fields = ["image", "caption"]
+
+    def clean_image(self) -> Any:
+        image = self.cleaned_data["image"]
+        if image and image.size > settings.MAX_PHOTO_BYTES:
+            raise forms.ValidationError(
+                _("The photo is %(size)s MB; the limit is %(limit)s MB.")
+                % {
+                    "size": round(image.size / 1048576, 1),
+                    "limit": round(settings.MAX_PHOTO_BYTES / 1048576, 1),
+                }
+            )
+        kind = getattr(getattr(image, "image", None), "format", None)
+        if kind is not None and kind not in ALLOWED_IMAGE_TYPES:
+            raise forms.ValidationError(
+                _("Upload a JPEG, PNG or WebP photo (this file is %(kind)s).") % {"kind": kind}
+            )
+        return image

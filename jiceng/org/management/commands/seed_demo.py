@@ -1,0 +1,47 @@
+import time
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from jiceng.org.demo import DEMO_PASSWORD, seed_demo
+from jiceng.org.models import Unit
+
+
+class Command(BaseCommand):
+    help = "Build the demo national network (real divisions) with profiles and one login per role."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--scale", choices=["small", "national"], default="small")
+        parser.add_argument("--if-empty", action="store_true",
+                            help="Do nothing (but print the logins) when units already exist.")
+        parser.add_argument("--seed", type=int, default=2009, help="Random seed (same seed, same data).")
+
+    def handle(self, *args: Any, scale: str, if_empty: bool, seed: int, **options: Any) -> None:
+        if Unit.objects.exists():
+            if if_empty:
+                self.stdout.write("The database already holds a network; nothing seeded.")
+                self._print_logins()
+                return
+            raise CommandError(
+                "The database already holds units. seed_demo builds into an empty database; "
+                "point DATABASE_URL at a new one or use --if-empty."
+            )
+        started = time.monotonic()
+        result = seed_demo(scale=scale, seed=seed)
+        elapsed = time.monotonic() - started
+        self.stdout.write(self.style.SUCCESS(
+            f"Seeded {result.units:,} units ({scale}) in {elapsed:.1f} s."
+        ))
+        self._print_logins()
+
+    def _print_logins(self) -> None:
+        from jiceng.accounts.models import User
+        from jiceng.org.demo import DEMO_ACCOUNTS
+
+        names = [a[0] for a in DEMO_ACCOUNTS]
+        users = {u.username: u for u in User.objects.filter(username__in=names).select_related("unit")}
+        self.stdout.write("\nDemo logins (password for all: %s)" % DEMO_PASSWORD)
+        for name in names:
+            if name in users:
+                u = users[name]
+                self.stdout.write(f"  {u.username:<16} {u.get_role_display():<12} {u.unit.name}")

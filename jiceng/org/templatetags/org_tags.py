@@ -1,0 +1,34 @@
+from typing import Any
+
+from django import template
+from django.db.models import Model
+from django.utils.html import format_html
+
+register = template.Library()
+
+
+@register.filter
+def field_label(model_or_item: Any, name: str) -> str:
+    return str(model_or_item._meta.get_field(name).verbose_name)
+
+
+@register.filter
+def field_value(item: Model, name: str) -> Any:
+    """A field's value for display: choice labels, yes/no, photo thumbnails."""
+    field = item._meta.get_field(name)
+    if getattr(field, "choices", None):
+        return getattr(item, f"get_{name}_display")()
+    value = getattr(item, name)
+    if name == "image":
+        from django.urls import reverse
+
+        url = reverse("org:venue_photo", kwargs={"pk": item.pk})
+        return format_html('<img class="photo-thumb rounded" src="{}" alt="">', url)
+    if value is None or value == "":
+        return "—"
+    return value
+
+
+@register.filter
+def completeness_class(percent: int) -> str:
+    return f"completeness-{min(100, max(0, round(percent / 20) * 20))}"

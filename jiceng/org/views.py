@@ -1,0 +1,339 @@
+"""Pages of the tree: browse, search, edit units and their profiles. Thin: parse, call, render."""
+
+import csv
+import mimetypes
+from collections.abc import Iterator
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Model
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from jiceng.accounts.roles import Perm
+from jiceng.core.actor import Actor
+from jiceng.core.audit import audit_entries_for_unit
+from jiceng.core.errors import ConflictError, DomainError
+from jiceng.core.scope import get_in_scope_or_404, in_scope, require
+
+from . import selectors, services
+from .forms import UnitCreateForm, UnitEditForm, UnitMoveForm, VenueForm
+from .models import Level, Unit, Venue, VenuePhoto
+from .sections import SECTIONS, Section
+
+TABS = ("children", "profile", "history")
+
+
+def _unit(request: HttpRequest, pk: int) -> Unit:
+    return get_in_scope_or_404(Unit.objects.select_related("parent"), request.user, via="", pk=pk)  # type: ignore[arg-type]
+
+
+def _apply_errors(form: Any, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field_name, errors in exc.error_dict.items():
+            target = field_name if field_name in form.fields else None
+            for error in errors:
+                form.add_error(target, error)
+    else:
+        form.add_error(None, exc)
+
+
+def _conflict(request: HttpRequest, form_class: Any, exc: ConflictError, **kwargs: Any) -> Any:
+    """Tell the later saver, and show them the newer version to work from."""
+    messages.error(request, str(exc.message))
+    if exc.current is None:
+        raise Http404
+    return form_class(instance=exc.current, **kwargs)
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    return redirect("org:unit", pk=request.user.unit_id)  # type: ignore[union-attr]
+
+
+@login_required
+def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    unit = _unit(request, pk)
+    tab = request.GET.get("tab", "children")
+    if tab not in TABS:
+        tab = "children"
+    context: dict[str, Any] = {
+        "unit": unit,
+        "tab": tab,
+        "breadcrumbs": selectors.unit_breadcrumbs(unit=unit, user=request.user),  # type: ignore[arg-type]
+        "level_counts": selectors.unit_level_counts(unit=unit),
+        "profile": selectors.unit_profile(unit=unit),
+        "sections": SECTIONS,
+    }
+    if tab == "children":
+        context["page"] = Paginator(selectors.unit_children(unit=unit), settings.PAGE_SIZE).get_page(
+            request.GET.get("page")
+        )
+    elif tab == "history":
+        context["page"] = Paginator(audit_entries_for_unit(unit), settings.PAGE_SIZE).get_page(
+            request.GET.get("page")
+        )
+    return render(request, "org/unit_detail.html", context)
+
+
+@login_required
+def unit_search(request: HttpRequest) -> HttpResponse:
+    query = request.GET.get("q", "")[:50]
+    level = request.GET.get("level", "")
+    if level not in Level.values:
+        level = ""
+    results = selectors.unit_search(user=request.user, query=query, level=level)  # type: ignore[arg-type]
+    page = Paginator(results, settings.PAGE_SIZE).get_page(request.GET.get("page"))
+    template = "org/_search_results.html" if request.htmx else "org/unit_search.html"  # type: ignore[attr-defined]
+    return render(request, template, {"query": query, "level": level, "page": page, "levels": Level})
+
+
+@require(Perm.UNIT_CREATE)
+def unit_create(request: HttpRequest, pk: int) -> HttpResponse:
+    parent = _unit(request, pk)
+    form = UnitCreateForm(request.POST or None, parent=parent)
+    if request.method == "POST" and form.is_valid():
+        try:
+            unit = services.unit_create(
+                actor=Actor.from_request(request), parent=parent, data=form.cleaned_data
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("Unit “%(name)s” created.") % {"name": unit.name})
+            return redirect("org:unit", pk=unit.pk)
+    return render(request, "org/unit_form.html", {"form": form, "unit": parent, "creating": True})
+
+
+@require(Perm.UNIT_EDIT)
+def unit_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    unit = _unit(request, pk)
+    form = UnitEditForm(request.POST or None, instance=unit)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.unit_update(
+                actor=Actor.from_request(request),
+                unit=unit,
+                data=form.model_data(),
+                expected_version=form.expected_version,
+            )
+        except ConflictError as exc:
+            form = _conflict(request, UnitEditForm, exc)
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("Changes saved."))
+            return redirect("org:unit", pk=unit.pk)
+    return render(request, "org/unit_form.html", {"form": form, "unit": unit})
+
+
+@require(Perm.UNIT_MOVE)
+def unit_move(request: HttpRequest, pk: int) -> HttpResponse:
+    unit = _unit(request, pk)
+    form = UnitMoveForm(request.POST or None)
+    if unit.pk == request.user.unit_id:  # type: ignore[union-attr]
+        raise Http404
+    if request.method == "POST" and form.is_valid():
+        code = form.cleaned_data["new_parent_code"].strip()
+        target = in_scope(Unit.objects.all(), request.user, via="").filter(code=code).first()  # type: ignore[arg-type]
+        if target is None:
+            form.add_error(
+                "new_parent_code", _("No unit with code %(code)s in your area.") % {"code": code}
+            )
+        else:
+            try:
+                services.unit_move(actor=Actor.from_request(request), unit=unit, new_parent=target)
+            except ValidationError as exc:
+                for errors in exc.message_dict.values():
+                    for error in errors:
+                        form.add_error("new_parent_code", error)
+            except DomainError as exc:
+                form.add_error(None, str(exc.message))
+            else:
+                messages.success(
+                    request,
+                    _("“%(unit)s” moved under “%(parent)s”.")
+                    % {"unit": unit.name, "parent": target.name},
+                )
+                return redirect("org:unit", pk=unit.pk)
+    return render(request, "org/unit_move.html", {"form": form, "unit": unit})
+
+
+@require(Perm.PROFILE_EDIT)
+def venue_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    unit = _unit(request, pk)
+    venue = Venue.objects.filter(unit=unit).first() or Venue(unit=unit)
+    form = VenueForm(request.POST or None, instance=venue)
+    if request.method == "POST" and form.is_valid():
+        try:
+            if venue.pk is None:
+                venue.save()
+            services.venue_update(
+                actor=Actor.from_request(request),
+                unit=unit,
+                data=form.model_data(),
+                expected_version=form.expected_version,
+            )
+        except ConflictError as exc:
+            form = _conflict(request, VenueForm, exc)
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("Venue saved."))
+            return redirect(_profile_url(unit))
+    return render(
+        request, "org/section_form.html", {"form": form, "unit": unit, "title": _("Venue")}
+    )
+
+
+def _profile_url(unit: Unit) -> str:
+    from django.urls import reverse
+
+    return reverse("org:unit", kwargs={"pk": unit.pk}) + "?tab=profile"
+
+
+def _section(key: str) -> Section:
+    section = SECTIONS.get(key)
+    if section is None:
+        raise Http404
+    return section
+
+
+def _item(request: HttpRequest, section: Section, unit: Unit, item_pk: int) -> Model:
+    return get_in_scope_or_404(
+        section.model.objects.select_related("unit"), request.user, pk=item_pk, unit=unit  # type: ignore[arg-type]
+    )
+
+
+@require(Perm.PROFILE_EDIT)
+def section_create(request: HttpRequest, pk: int, section: str) -> HttpResponse:
+    unit = _unit(request, pk)
+    sec = _section(section)
+    form = sec.form(request.POST or None, request.FILES or None, instance=sec.model(unit=unit))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.profile_item_create(
+                actor=Actor.from_request(request), unit=unit, model=sec.model, data=form.model_data()  # type: ignore[attr-defined]
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect(_profile_url(unit))
+    return render(request, "org/section_form.html", {"form": form, "unit": unit, "title": sec.title})
+
+
+@require(Perm.PROFILE_EDIT)
+def section_edit(request: HttpRequest, pk: int, section: str, item_pk: int) -> HttpResponse:
+    unit = _unit(request, pk)
+    sec = _section(section)
+    item = _item(request, sec, unit, item_pk)
+    form = sec.form(request.POST or None, request.FILES or None, instance=item)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.profile_item_update(
+                actor=Actor.from_request(request),
+                item=item,  # type: ignore[arg-type]
+                data=form.model_data(),  # type: ignore[attr-defined]
+                expected_version=form.expected_version,  # type: ignore[attr-defined]
+            )
+        except ConflictError as exc:
+            form = _conflict(request, sec.form, exc)
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect(_profile_url(unit))
+    return render(
+        request,
+        "org/section_form.html",
+        {"form": form, "unit": unit, "title": sec.title, "item": item, "section": sec},
+    )
+
+
+@require(Perm.PROFILE_EDIT)
+@require_POST
+def section_delete(request: HttpRequest, pk: int, section: str, item_pk: int) -> HttpResponse:
+    unit = _unit(request, pk)
+    sec = _section(section)
+    item = _item(request, sec, unit, item_pk)
+    try:
+        version = int(request.POST.get("version", ""))
+    except ValueError:
+        version = item.version  # type: ignore[attr-defined]
+    try:
+        services.profile_item_delete(actor=Actor.from_request(request), item=item, expected_version=version)  # type: ignore[arg-type]
+    except ConflictError as exc:
+        messages.error(request, str(exc.message))
+    else:
+        messages.success(request, _("Deleted."))
+    return redirect(_profile_url(unit))
+
+
+@login_required
+def venue_photo_file(request: HttpRequest, pk: int) -> FileResponse:
+    """Photos are served only to users whose subtree holds the unit."""
+    photo = get_in_scope_or_404(VenuePhoto.objects.all(), request.user, pk=pk)  # type: ignore[arg-type]
+    try:
+        handle = photo.image.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    content_type = mimetypes.guess_type(photo.image.name)[0] or "application/octet-stream"
+    response = FileResponse(handle, content_type=content_type)
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+def _neutralise(value: object) -> str:
+    """Keep spreadsheets from running a cell as a formula."""
+    text = "" if value is None else str(value)
+    if text[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + text
+    return text
+
+
+@require(Perm.EXPORT)
+def unit_export(request: HttpRequest, pk: int) -> StreamingHttpResponse:
+    """The unit and its subtree as CSV (UTF-8 with BOM, so Excel opens it), streamed."""
+    unit = _unit(request, pk)
+    writer = csv.writer(_Echo())
+    labels = [
+        _("code"), _("name"), _("short name"), _("level"), _("status"),
+        _("parent code"), _("contact person"), _("phone"), _("address"),
+    ]
+    level_names = dict(Level.choices)
+    from .models import Status
+
+    status_names = dict(Status.choices)
+
+    def rows() -> Iterator[str]:
+        yield "\ufeff" + writer.writerow(labels)
+        qs = (
+            Unit.objects.subtree(unit)
+            .values_list("code", "name", "short_name", "level", "status", "parent__code",
+                         "contact_person", "phone", "address")
+            .order_by("path")
+        )
+        for code, name, short, level, status, parent_code, person, phone, address in qs.iterator(2000):
+            yield writer.writerow(
+                [_neutralise(v) for v in (code, name, short, level_names.get(level, level),
+                                          status_names.get(status, status), parent_code,
+                                          person, phone, address)]
+            )
+
+    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
+    stamp = timezone.localtime().strftime("%Y%m%d")
+    response["Content-Disposition"] = f'attachment; filename="units-{unit.code}-{stamp}.csv"'
+    return response

@@ -1,0 +1,13 @@
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from jiceng.org import views as org_views
+
+urlpatterns = [
+    path("", org_views.home, name="home"),
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("", include("jiceng.accounts.urls")),
+    path("", include("jiceng.org.urls")),
+    path("", include("jiceng.core.urls")),
+    path("api/v1/", include("jiceng.api.urls")),
+]
