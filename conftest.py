@@ -34,12 +34,16 @@ def make_unit(parent: Unit | None, level: str, code: str, name: str, **extra: ob
         Venue.objects.create(unit=unit)
         return unit
     return services.unit_create(
-        actor=Actor.system(), parent=parent, data={"code": code, "name": name, "level": level, **extra}
+        actor=Actor.system(),
+        parent=parent,
+        data={"code": code, "name": name, "level": level, **extra},
     )
 
 
 def make_user(username: str, role: str, unit: Unit) -> User:
-    user = User(username=username, role=role, unit=unit, full_name=username, phone=str(next(_phones)))
+    user = User(
+        username=username, role=role, unit=unit, full_name=username, phone=str(next(_phones))
+    )
     user.set_password(PASSWORD)
     user.save()
     return user

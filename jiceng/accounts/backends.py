@@ -31,7 +31,7 @@ def axes_username(request: HttpRequest, credentials: dict[str, Any] | None) -> s
 
 
 class UsernameOrPhoneBackend(ModelBackend):
-    def authenticate(  # type: ignore[override]
+    def authenticate(
         self,
         request: HttpRequest | None,
         username: str | None = None,
@@ -49,6 +49,6 @@ class UsernameOrPhoneBackend(ModelBackend):
             return user
         return None
 
-    def get_user(self, user_id: int) -> User | None:  # type: ignore[override]
+    def get_user(self, user_id: int) -> User | None:
         user = User.objects.select_related("unit").filter(pk=user_id).first()
         return user if user and self.user_can_authenticate(user) else None

@@ -21,7 +21,6 @@ class SignInForm(StyledFormMixin, AuthenticationForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["username"].label = _("Username or mobile phone")
-        self.fields["username"].max_length = 150
 
 
 class AccountForm(VersionedForm):

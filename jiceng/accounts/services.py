@@ -21,7 +21,9 @@ AUDITED = ["username", "full_name", "phone", "email", "role", "unit", "is_active
 
 def validate_role_for_unit(*, role: str, unit: Unit) -> None:
     if unit.level not in ROLE_LEVELS.get(role, set()):
-        levels = "、".join(str(Level(lv).label) for lv in Level if lv in ROLE_LEVELS.get(role, set()))
+        levels = "、".join(
+            str(Level(lv).label) for lv in Level if lv in ROLE_LEVELS.get(role, set())
+        )
         raise ValidationError(
             {
                 "role": _(
@@ -88,7 +90,12 @@ def account_update(
         if new_password:
             after["password"] = "changed"  # never the value
         audit_record(
-            actor=actor, action="account.update", unit=user.unit, obj=user, before=before, after=after
+            actor=actor,
+            action="account.update",
+            unit=user.unit,
+            obj=user,
+            before=before,
+            after=after,
         )
     return user
 

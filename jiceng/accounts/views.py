@@ -9,13 +9,14 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from jiceng.core.actor import Actor
 from jiceng.core.errors import ConflictError
+from jiceng.core.http import AuthedRequest
 from jiceng.core.scope import get_in_scope_or_404, in_scope, require
 from jiceng.org.models import Unit
 from jiceng.org.views import _apply_errors
@@ -32,7 +33,9 @@ class SignInView(auth_views.LoginView):
     redirect_authenticated_user = True
 
 
-def locked_out(request: HttpRequest, credentials: Any = None, *args: Any, **kwargs: Any) -> HttpResponse:
+def locked_out(
+    request: AuthedRequest, credentials: Any = None, *args: Any, **kwargs: Any
+) -> HttpResponse:
     """What django-axes answers once an account is locked out."""
     form = SignInForm(request, data=request.POST or None)
     form.errors.clear()
@@ -48,26 +51,29 @@ def locked_out(request: HttpRequest, credentials: Any = None, *args: Any, **kwar
     return render(request, "accounts/login.html", {"form": form}, status=429)
 
 
-def _resolve_unit(request: HttpRequest, form: AccountForm) -> Unit | None:
+def _resolve_unit(request: AuthedRequest, form: AccountForm) -> Unit | None:
     code = form.cleaned_data.get("unit_code", "").strip()
-    unit = in_scope(Unit.objects.all(), request.user, via="").filter(code=code).first()  # type: ignore[arg-type]
+    unit = in_scope(Unit.objects.all(), request.user, via="").filter(code=code).first()
     if unit is None:
         form.add_error("unit_code", _("No unit with code %(code)s in your area.") % {"code": code})
     return unit
 
 
 @require(Perm.ACCOUNT_MANAGE)
-def account_list(request: HttpRequest) -> HttpResponse:
+def account_list(request: AuthedRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()[:50]
     page = Paginator(
-        selectors.account_list(user=request.user, query=query), settings.PAGE_SIZE  # type: ignore[arg-type]
+        selectors.account_list(user=request.user, query=query),
+        settings.PAGE_SIZE,
     ).get_page(request.GET.get("page"))
     locked = selectors.locked_usernames([u.username for u in page.object_list])
-    return render(request, "accounts/account_list.html", {"page": page, "locked": locked, "query": query})
+    return render(
+        request, "accounts/account_list.html", {"page": page, "locked": locked, "query": query}
+    )
 
 
 @require(Perm.ACCOUNT_MANAGE)
-def account_create(request: HttpRequest) -> HttpResponse:
+def account_create(request: AuthedRequest) -> HttpResponse:
     form = AccountForm(request.POST or None, creating=True)
     if request.method == "POST" and form.is_valid():
         unit = _resolve_unit(request, form)
@@ -76,7 +82,9 @@ def account_create(request: HttpRequest) -> HttpResponse:
             data["unit"] = unit
             try:
                 user = services.account_create(
-                    actor=Actor.from_request(request), data=data, password=form.cleaned_data["new_password"]
+                    actor=Actor.from_request(request),
+                    data=data,
+                    password=form.cleaned_data["new_password"],
                 )
             except ValidationError as exc:
                 _apply_errors_with_password(form, exc)
@@ -96,13 +104,15 @@ def _apply_errors_with_password(form: AccountForm, exc: ValidationError) -> None
 
 
 @require(Perm.ACCOUNT_MANAGE)
-def account_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    account = get_in_scope_or_404(User.objects.select_related("unit"), request.user, pk=pk)  # type: ignore[arg-type]
+def account_edit(request: AuthedRequest, pk: int) -> HttpResponse:
+    account = get_in_scope_or_404(User.objects.select_related("unit"), request.user, pk=pk)
     form = AccountForm(request.POST or None, instance=account)
     if request.method == "POST" and form.is_valid():
         unit = _resolve_unit(request, form)
         if unit is not None:
-            data = {name: form.cleaned_data[name] for name in form.Meta.fields if name != "username"}
+            data = {
+                name: form.cleaned_data[name] for name in form.Meta.fields if name != "username"
+            }
             data["unit"] = unit
             try:
                 services.account_update(
@@ -125,28 +135,28 @@ def account_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require(Perm.ACCOUNT_MANAGE)
 @require_POST
-def account_unlock(request: HttpRequest, pk: int) -> HttpResponse:
-    account = get_in_scope_or_404(User.objects.select_related("unit"), request.user, pk=pk)  # type: ignore[arg-type]
+def account_unlock(request: AuthedRequest, pk: int) -> HttpResponse:
+    account = get_in_scope_or_404(User.objects.select_related("unit"), request.user, pk=pk)
     services.account_unlock(actor=Actor.from_request(request), user=account)
     messages.success(request, _("Account %(name)s unlocked.") % {"name": account.username})
     return redirect("accounts:list")
 
 
 @login_required
-def password_change(request: HttpRequest) -> HttpResponse:
-    form = PasswordChangeForm(request.POST or None, user=request.user)  # type: ignore[arg-type]
+def password_change(request: AuthedRequest) -> HttpResponse:
+    form = PasswordChangeForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             services.password_change(
                 actor=Actor.from_request(request),
-                user=request.user,  # type: ignore[arg-type]
+                user=request.user,
                 new_password=form.cleaned_data["new_password"],
             )
         except ValidationError as exc:
             for message in exc.messages:
                 form.add_error("new_password", message)
         else:
-            update_session_auth_hash(request, request.user)  # type: ignore[arg-type]
+            update_session_auth_hash(request, request.user)
             messages.success(request, _("Your password has been changed."))
             return redirect("home")
     return render(request, "accounts/password_change.html", {"form": form})

@@ -17,6 +17,8 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
             body["field"] = exc.field
         return Response(body, status=exc.http_status)
     if isinstance(exc, DjangoValidationError):
-        detail = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+        detail = (
+            exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+        )
         return Response({"code": "invalid", "detail": detail}, status=status.HTTP_400_BAD_REQUEST)
     return drf_exception_handler(exc, context)

@@ -4,7 +4,6 @@ from jiceng.org.models import Unit
 
 
 class UnitSerializer(serializers.ModelSerializer):
-    parent = serializers.PrimaryKeyRelatedField(read_only=True)
     parent_code = serializers.CharField(source="parent.code", read_only=True, default=None)
     children_count = serializers.IntegerField(source="numchild", read_only=True)
 
@@ -17,7 +16,7 @@ class UnitSerializer(serializers.ModelSerializer):
             "short_name",
             "level",
             "status",
-            "parent",
+            "parent_id",
             "parent_code",
             "children_count",
             "contact_person",

@@ -16,18 +16,18 @@ class Subtree(Lookup):
     # Paths use 0-9 and A-Z; "~" sorts after all of them bytewise.
     upper_sentinel = "~"
 
-    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
+    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, tuple[Any, ...]]:
         lhs, lhs_params = self.process_lhs(compiler, connection)
         prefix = str(self.rhs)
         return (
             f"({lhs} >= %s AND {lhs} < %s)",
-            [*lhs_params, prefix, prefix + self.upper_sentinel],
+            (*lhs_params, prefix, prefix + self.upper_sentinel),
         )
 
-    def as_postgresql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
+    def as_postgresql(self, compiler: Any, connection: Any) -> tuple[str, tuple[Any, ...]]:
         lhs, lhs_params = self.process_lhs(compiler, connection)
         prefix = str(self.rhs).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        return f"{lhs} LIKE %s", [*lhs_params, prefix + "%"]
+        return f"{lhs} LIKE %s", (*lhs_params, prefix + "%")
 
 
 models.CharField.register_lookup(Subtree)

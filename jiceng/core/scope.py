@@ -11,7 +11,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Model, QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404
 
 if TYPE_CHECKING:
@@ -27,18 +28,22 @@ def in_scope(queryset: QuerySet[M], user: "User", *, via: str = "unit") -> Query
     return queryset.filter(**{f"{field}__subtree": user.unit.path})
 
 
-def get_in_scope_or_404(queryset: QuerySet[M], user: "User", *, via: str = "unit", **lookup: Any) -> M:
+def get_in_scope_or_404(
+    queryset: QuerySet[M], user: "User", *, via: str = "unit", **lookup: Any
+) -> M:
     return get_object_or_404(in_scope(queryset, user, via=via), **lookup)
 
 
-def require(perm: "Perm") -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
+def require(
+    perm: "Perm",
+) -> Callable[[Callable[..., HttpResponseBase]], Callable[..., HttpResponseBase]]:
     """View decorator: signed in, and the role holds `perm` (403 otherwise)."""
 
-    def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    def decorator(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
         @login_required
         @wraps(view)
-        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-            if not request.user.can(perm):  # type: ignore[union-attr]
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+            if not request.user.can(perm):  # type: ignore[union-attr]  # login_required ran
                 raise PermissionDenied
             return view(request, *args, **kwargs)
 

@@ -40,8 +40,10 @@ def normalize_phone(raw: object) -> tuple[str, str]:
 def validate_phone(value: str) -> None:
     if value and normalize_phone(value)[0] == "invalid":
         raise ValidationError(
-            _("“%(value)s” is not a phone number: enter a mobile (11 digits starting with 1) or "
-              "a landline with its area code, such as 0551-63456789."),
+            _(
+                "“%(value)s” is not a phone number: enter a mobile (11 digits starting with 1) or "
+                "a landline with its area code, such as 0551-63456789."
+            ),
             code="invalid_phone",
             params={"value": value},
         )

@@ -1,17 +1,18 @@
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 
 from jiceng.accounts.roles import Perm
 from jiceng.core.audit import audit_entries_for_user
+from jiceng.core.http import AuthedRequest
 from jiceng.core.scope import require
 
 
 @require(Perm.AUDIT_VIEW)
-def audit_list(request: HttpRequest) -> HttpResponse:
+def audit_list(request: AuthedRequest) -> HttpResponse:
     """The audit log of the user's subtree, newest first; filter by unit code or action."""
-    entries = audit_entries_for_user(request.user)  # type: ignore[arg-type]
+    entries = audit_entries_for_user(request.user)
     code = request.GET.get("unit", "").strip()[:15]
     action = request.GET.get("action", "").strip()[:64]
     if code:

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
+from django.utils import timezone
 
 from jiceng.accounts.models import User
 from jiceng.accounts.roles import Role
@@ -47,16 +48,58 @@ PLACEHOLDER_NAMES = {"市辖区", "县", "省直辖县级行政区划", "自治�
 #: Provinces (and separately-planned cities) whose whole network the small demo builds.
 SMALL_PROVINCES = {"340000", "110000", "330000", "330200", "440300"}
 
-SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
-GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华建国玉兰志红文斌辉鹏宇浩凯晨欣怡俊峰海燕雪梅春林波"
+SURNAMES = (
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡"
+    "余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯"
+    "龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
+)
+GIVEN = (
+    "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华建国玉兰志红文斌辉鹏宇浩凯晨欣怡"
+    "俊峰海燕雪梅春林波"
+)
 STREETS = [
-    "城关", "城东", "城西", "城南", "城北", "新华", "人民", "建设", "解放", "和平", "胜利",
-    "东风", "红旗", "光明", "长安", "中山", "朝阳", "向阳", "前进", "工业园", "开发区", "高新",
-    "滨江", "临湖", "南湖", "北山", "桃园", "杏花", "柳林", "荷塘",
+    "城关",
+    "城东",
+    "城西",
+    "城南",
+    "城北",
+    "新华",
+    "人民",
+    "建设",
+    "解放",
+    "和平",
+    "胜利",
+    "东风",
+    "红旗",
+    "光明",
+    "长安",
+    "中山",
+    "朝阳",
+    "向阳",
+    "前进",
+    "工业园",
+    "开发区",
+    "高新",
+    "滨江",
+    "临湖",
+    "南湖",
+    "北山",
+    "桃园",
+    "杏花",
+    "柳林",
+    "荷塘",
 ]
 ORDINALS = "一二三四五六七八九十"
-EQUIPMENT = [("办公电脑", 3), ("打印复印一体机", 1), ("投影仪", 1), ("会议桌椅", 20),
-             ("档案柜", 4), ("宣传展板", 6), ("照相机", 1), ("空调", 3)]
+EQUIPMENT = [
+    ("办公电脑", 3),
+    ("打印复印一体机", 1),
+    ("投影仪", 1),
+    ("会议桌椅", 20),
+    ("档案柜", 4),
+    ("宣传展板", 6),
+    ("照相机", 1),
+    ("空调", 3),
+]
 DUTIES = [
     ("会长", "主持协会全面工作，召集会长办公会，代表协会对外联络。"),
     ("秘书长", "负责日常工作，组织实施年度计划，管理会员档案与会费收缴。"),
@@ -130,7 +173,9 @@ class _Builder:
         self.count = 0
 
     def person(self) -> str:
-        return self.rng.choice(SURNAMES) + "".join(self.rng.choices(GIVEN, k=self.rng.choice((1, 2))))
+        return self.rng.choice(SURNAMES) + "".join(
+            self.rng.choices(GIVEN, k=self.rng.choice((1, 2)))
+        )
 
     def phone(self) -> str:
         return f"1{self.rng.choice('3578')}{self.rng.randrange(10**9):09d}"
@@ -147,7 +192,9 @@ def _children_paths(parent: Unit, count: int) -> Iterator[str]:
 def _bulk(units: list[Unit]) -> list[Unit]:
     Unit.objects.bulk_create(units, batch_size=2000)
     if units and units[0].pk is None:  # databases that do not return ids
-        by_code = dict(Unit.objects.filter(code__in=[u.code for u in units]).values_list("code", "pk"))
+        by_code = dict(
+            Unit.objects.filter(code__in=[u.code for u in units]).values_list("code", "pk")
+        )
         for unit in units:
             unit.pk = by_code[unit.code]
     return units
@@ -157,8 +204,12 @@ def _add_level(parents_children: list[tuple[Unit, list[dict]]]) -> list[Unit]:
     created: list[Unit] = []
     for parent, specs in parents_children:
         parent.numchild = len(specs)
-        for path, spec in zip(_children_paths(parent, len(specs)), sorted(specs, key=lambda s: s["code"]), strict=True):
-            created.append(Unit(path=path, depth=parent.depth + 1, numchild=0, parent=parent, **spec))
+        for path, spec in zip(
+            _children_paths(parent, len(specs)), sorted(specs, key=lambda s: s["code"]), strict=True
+        ):
+            created.append(
+                Unit(path=path, depth=parent.depth + 1, numchild=0, parent=parent, **spec)
+            )
     return _bulk(created)
 
 
@@ -178,17 +229,37 @@ def seed_demo(*, scale: str = "small", seed: int = 2009) -> SeedResult:
     branches_per = (10, 10) if national else (2, 4)
     with transaction.atomic():
         root = Unit(
-            path=Unit._get_path(None, 1, 1), depth=1, numchild=0, code=NATIONAL_CODE,
-            name="中国个体劳动者协会", short_name="中国个协", level=Level.NATIONAL,
-            contact_person=b.person(), phone="010-68013344", address="北京市西城区三里河东路8号",
+            path=Unit._get_path(None, 1, 1),
+            depth=1,
+            numchild=0,
+            code=NATIONAL_CODE,
+            name="中国个体劳动者协会",
+            short_name="中国个协",
+            level=Level.NATIONAL,
+            contact_person=b.person(),
+            phone="010-68013344",
+            address="北京市西城区三里河东路8号",
         )
         root.save()
-        provinces = _add_level([(root, [
-            {"code": p.code, "name": f"{p.name}个体劳动者私营企业协会", "short_name": f"{_short(p.name)}个私协会",
-             "level": Level.PROVINCE, "contact_person": b.person(), "phone": b.landline(),
-             "address": f"{p.name}人民路{rng.randrange(1, 300)}号"}
-            for p in divisions
-        ])])
+        provinces = _add_level(
+            [
+                (
+                    root,
+                    [
+                        {
+                            "code": p.code,
+                            "name": f"{p.name}个体劳动者私营企业协会",
+                            "short_name": f"{_short(p.name)}个私协会",
+                            "level": Level.PROVINCE,
+                            "contact_person": b.person(),
+                            "phone": b.landline(),
+                            "address": f"{p.name}人民路{rng.randrange(1, 300)}号",
+                        }
+                        for p in divisions
+                    ],
+                )
+            ]
+        )
         by_code = {d.code: d for d in divisions}
 
         # Cities, and grassroots associations directly under provinces (municipalities etc.).
@@ -212,7 +283,9 @@ def seed_demo(*, scale: str = "small", seed: int = 2009) -> SeedResult:
             for c in by_code[prov.code].children:
                 cities_by_code[c.code] = c
         for city in city_units:
-            counties = cities_by_code[city.code].children or [Division(city.code + "001", f"{city.name}直属")]
+            counties = cities_by_code[city.code].children or [
+                Division(city.code + "001", f"{city.name}直属")
+            ]
             grassroots_specs.append((city, [_grassroots_spec(c, b) for c in counties]))
         grassroots = _add_level(grassroots_specs)
         _fix_numchild([p for p, _ in city_specs], [p for p, _ in grassroots_specs])
@@ -220,35 +293,61 @@ def seed_demo(*, scale: str = "small", seed: int = 2009) -> SeedResult:
         branch_specs = []
         for g in grassroots:
             n = rng.randint(*branches_per)
-            streets = rng.sample(STREETS, n) if n <= len(STREETS) else [f"第{i + 1}" for i in range(n)]
+            streets = (
+                rng.sample(STREETS, n) if n <= len(STREETS) else [f"第{i + 1}" for i in range(n)]
+            )
             base = _short_county(g.name)
-            branch_specs.append((g, [
-                {"code": f"{g.code}{i + 1:03d}",
-                 "name": f"{base}{street}{'分会' if i % 3 else '会员服务站'}",
-                 "short_name": f"{street}{'分会' if i % 3 else '服务站'}",
-                 "level": Level.BRANCH, "contact_person": b.person(), "phone": b.phone(),
-                 "address": f"{base}{street}{'街道' if i % 2 else '镇'}{rng.randrange(1, 99)}号"}
-                for i, street in enumerate(streets)
-            ]))
+            branch_specs.append(
+                (
+                    g,
+                    [
+                        {
+                            "code": f"{g.code}{i + 1:03d}",
+                            "name": f"{base}{street}{'分会' if i % 3 else '会员服务站'}",
+                            "short_name": f"{street}{'分会' if i % 3 else '服务站'}",
+                            "level": Level.BRANCH,
+                            "contact_person": b.person(),
+                            "phone": b.phone(),
+                            "address": f"{base}{street}{'街道' if i % 2 else '镇'}"
+                            f"{rng.randrange(1, 99)}号",
+                        }
+                        for i, street in enumerate(streets)
+                    ],
+                )
+            )
         branches = _add_level(branch_specs)
         group_specs = []
         for i, br in enumerate(branches):
             n = (2 + (i % 2)) if national else rng.randint(1, 2)
-            group_specs.append((br, [
-                {"code": f"{br.code}{j + 1:03d}", "name": f"{br.name}第{ORDINALS[j]}会员小组",
-                 "short_name": f"第{ORDINALS[j]}小组", "level": Level.GROUP,
-                 "contact_person": b.person(), "phone": b.phone()}
-                for j in range(n)
-            ]))
+            group_specs.append(
+                (
+                    br,
+                    [
+                        {
+                            "code": f"{br.code}{j + 1:03d}",
+                            "name": f"{br.name}第{ORDINALS[j]}会员小组",
+                            "short_name": f"第{ORDINALS[j]}小组",
+                            "level": Level.GROUP,
+                            "contact_person": b.person(),
+                            "phone": b.phone(),
+                        }
+                        for j in range(n)
+                    ],
+                )
+            )
         groups = _add_level(group_specs)
         parents = [root, *provinces, *city_units, *grassroots, *branches]
         Unit.objects.bulk_update(parents, ["numchild"], batch_size=2000)
 
         all_units = [root, *provinces, *city_units, *grassroots, *branches, *groups]
-        _seed_profiles(b, [root, *provinces, *city_units, *grassroots], branches if not national else [])
+        _seed_profiles(
+            b, [root, *provinces, *city_units, *grassroots], branches if not national else []
+        )
         accounts = _seed_accounts(b, all_units)
         audit_record(
-            actor=Actor.system(), action="seed.demo", unit=root,
+            actor=Actor.system(),
+            action="seed.demo",
+            unit=root,
             after={"scale": scale, "units": len(all_units), "accounts": len(accounts)},
             object_repr=f"seed_demo --scale {scale}",
         )
@@ -275,66 +374,127 @@ def _short_county(name: str) -> str:
 
 
 def _city_spec(c: Division, b: _Builder) -> dict:
-    return {"code": c.code, "name": f"{c.name}个体劳动者私营企业协会", "short_name": f"{_short(c.name)}个私协会",
-            "level": Level.CITY, "contact_person": b.person(), "phone": b.landline(),
-            "address": f"{c.name}政务中心{b.rng.randrange(1, 30)}楼"}
+    return {
+        "code": c.code,
+        "name": f"{c.name}个体劳动者私营企业协会",
+        "short_name": f"{_short(c.name)}个私协会",
+        "level": Level.CITY,
+        "contact_person": b.person(),
+        "phone": b.landline(),
+        "address": f"{c.name}政务中心{b.rng.randrange(1, 30)}楼",
+    }
 
 
 def _grassroots_spec(c: Division, b: _Builder) -> dict:
-    return {"code": c.code, "name": f"{c.name}个体劳动者私营企业协会", "short_name": f"{c.name}个私协会",
-            "level": Level.GRASSROOTS, "contact_person": b.person(),
-            "phone": b.landline(), "address": f"{c.name}市场监管局{b.rng.randrange(1, 6)}楼"}
+    return {
+        "code": c.code,
+        "name": f"{c.name}个体劳动者私营企业协会",
+        "short_name": f"{c.name}个私协会",
+        "level": Level.GRASSROOTS,
+        "contact_person": b.person(),
+        "phone": b.landline(),
+        "address": f"{c.name}市场监管局{b.rng.randrange(1, 6)}楼",
+    }
 
 
 def _seed_profiles(b: _Builder, units: list[Unit], light_units: list[Unit]) -> None:
     rng = b.rng
-    this_year = datetime.date.today().year
+    this_year = timezone.localdate().year
     venues, staff, funds, equipment, duties, leaders, group = [], [], [], [], [], [], []
     for unit in units:
         complete = rng.random() < 0.8  # some units have gaps, as real ones do
-        venues.append(Venue(
-            unit=unit, address=unit.address,
-            floor_area=Decimal(rng.randrange(40, 600)) if complete else None,
-            tenure=rng.choice(Tenure.values), has_meeting_room=rng.random() < 0.8,
-            has_members_home=rng.random() < 0.5,
-        ))
+        venues.append(
+            Venue(
+                unit=unit,
+                address=unit.address,
+                floor_area=Decimal(rng.randrange(40, 600)) if complete else None,
+                tenure=rng.choice(Tenure.values),
+                has_meeting_room=rng.random() < 0.8,
+                has_members_home=rng.random() < 0.5,
+            )
+        )
         for post in ("秘书长", "副秘书长", "会员服务专员", "财务")[: rng.randint(2, 4)]:
-            staff.append(StaffMember(unit=unit, name=b.person(), post=post, phone=b.phone(),
-                                     employment=rng.choice(Employment.values)))
+            staff.append(
+                StaffMember(
+                    unit=unit,
+                    name=b.person(),
+                    post=post,
+                    phone=b.phone(),
+                    employment=rng.choice(Employment.values),
+                )
+            )
         if complete:
             for year in range(this_year - 2, this_year + 1):
                 dues = Decimal(rng.randrange(20_000, 400_000))
                 subsidy = Decimal(rng.randrange(0, 200_000))
                 other = Decimal(rng.randrange(0, 50_000))
-                funds.append(FundsYear(unit=unit, year=year, income_dues=dues, income_subsidy=subsidy,
-                                       income_other=other,
-                                       spending=((dues + subsidy + other) * Decimal("0.9")).quantize(Decimal(1))))
+                funds.append(
+                    FundsYear(
+                        unit=unit,
+                        year=year,
+                        income_dues=dues,
+                        income_subsidy=subsidy,
+                        income_other=other,
+                        spending=((dues + subsidy + other) * Decimal("0.9")).quantize(Decimal(1)),
+                    )
+                )
             for item, count in rng.sample(EQUIPMENT, rng.randint(3, 6)):
                 equipment.append(EquipmentItem(unit=unit, item=item, count=count))
             for post, text in DUTIES:
                 duties.append(Duty(unit=unit, post=post, duties=text))
         start = datetime.date(this_year - rng.randint(0, 4), rng.randint(1, 12), 1)
         end = datetime.date(start.year + 5, start.month, 1) - datetime.timedelta(days=1)
-        for position in (LeadershipPosition.PRESIDENT, LeadershipPosition.VICE_PRESIDENT,
-                         LeadershipPosition.VICE_PRESIDENT, LeadershipPosition.SECRETARY_GENERAL):
-            leaders.append(LeadershipMember(
-                unit=unit, name=b.person(), position=position, term_start=start, term_end=end,
-                employment=Employment.FULL_TIME if position == LeadershipPosition.SECRETARY_GENERAL
-                else rng.choice(Employment.values),
-                phone=b.phone()))
-        for role, title in ((LeadingGroupRole.LEADER, "会长"), (LeadingGroupRole.DEPUTY_LEADER, "秘书长"),
-                            (LeadingGroupRole.MEMBER, "市场监管局个体科科长"),
-                            (LeadingGroupRole.OFFICE_DIRECTOR, "副秘书长")):
+        for position in (
+            LeadershipPosition.PRESIDENT,
+            LeadershipPosition.VICE_PRESIDENT,
+            LeadershipPosition.VICE_PRESIDENT,
+            LeadershipPosition.SECRETARY_GENERAL,
+        ):
+            leaders.append(
+                LeadershipMember(
+                    unit=unit,
+                    name=b.person(),
+                    position=position,
+                    term_start=start,
+                    term_end=end,
+                    employment=Employment.FULL_TIME
+                    if position == LeadershipPosition.SECRETARY_GENERAL
+                    else rng.choice(Employment.values),
+                    phone=b.phone(),
+                )
+            )
+        for role, title in (
+            (LeadingGroupRole.LEADER, "会长"),
+            (LeadingGroupRole.DEPUTY_LEADER, "秘书长"),
+            (LeadingGroupRole.MEMBER, "市场监管局个体科科长"),
+            (LeadingGroupRole.OFFICE_DIRECTOR, "副秘书长"),
+        ):
             group.append(LeadingGroupMember(unit=unit, name=b.person(), role=role, title=title))
     for unit in light_units:
-        venues.append(Venue(unit=unit, address=unit.address, floor_area=Decimal(rng.randrange(20, 120)),
-                            tenure=Tenure.LENT))
-        staff.append(StaffMember(unit=unit, name=b.person(), post="联络员", phone=b.phone(),
-                                 employment=Employment.PART_TIME))
-    for model, rows in ((Venue, venues), (StaffMember, staff), (FundsYear, funds),
-                        (EquipmentItem, equipment), (Duty, duties), (LeadershipMember, leaders),
-                        (LeadingGroupMember, group)):
-        model.objects.bulk_create(rows, batch_size=2000)  # type: ignore[attr-defined]
+        venues.append(
+            Venue(
+                unit=unit,
+                address=unit.address,
+                floor_area=Decimal(rng.randrange(20, 120)),
+                tenure=Tenure.LENT,
+            )
+        )
+        staff.append(
+            StaffMember(
+                unit=unit,
+                name=b.person(),
+                post="联络员",
+                phone=b.phone(),
+                employment=Employment.PART_TIME,
+            )
+        )
+    Venue.objects.bulk_create(venues, batch_size=2000)
+    StaffMember.objects.bulk_create(staff, batch_size=2000)
+    FundsYear.objects.bulk_create(funds, batch_size=2000)
+    EquipmentItem.objects.bulk_create(equipment, batch_size=2000)
+    Duty.objects.bulk_create(duties, batch_size=2000)
+    LeadershipMember.objects.bulk_create(leaders, batch_size=2000)
+    LeadingGroupMember.objects.bulk_create(group, batch_size=2000)
 
 
 #: (username, role, unit code, full name) of the demo logins, one per role plus an outsider.
@@ -358,8 +518,16 @@ def _seed_accounts(b: _Builder, units: list[Unit]) -> list[tuple[str, str, str]]
     result = []
     for i, (username, role, code, full_name) in enumerate(DEMO_ACCOUNTS, start=1):
         unit = by_code[code]
-        users.append(User(username=username, role=role, unit=unit, full_name=full_name,
-                          phone=f"1380000{i:04d}", password=password_hash))
+        users.append(
+            User(
+                username=username,
+                role=role,
+                unit=unit,
+                full_name=full_name,
+                phone=f"1380000{i:04d}",
+                password=password_hash,
+            )
+        )
         result.append((username, str(Role(role).label), unit.name))
     User.objects.bulk_create(users)
     return result

@@ -38,7 +38,11 @@ class VersionedForm(StyledFormMixin, forms.ModelForm):
         return self.cleaned_data.get("version") or self.instance.version
 
     def model_data(self) -> dict[str, Any]:
-        return {name: self.cleaned_data[name] for name in self._meta.fields or [] if name in self.cleaned_data}
+        return {
+            name: self.cleaned_data[name]
+            for name in self._meta.fields or []
+            if name in self.cleaned_data
+        }
 
 
 class UnitCreateForm(StyledFormMixin, forms.ModelForm):
@@ -50,7 +54,9 @@ class UnitCreateForm(StyledFormMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.parent = parent
         self.instance.parent = parent
-        allowed = [(lv.value, lv.label) for lv in Level if parent.level in ALLOWED_PARENT_LEVELS[lv]]
+        allowed = [
+            (lv.value, lv.label) for lv in Level if parent.level in ALLOWED_PARENT_LEVELS[lv]
+        ]
         self.fields["level"].choices = allowed  # type: ignore[attr-defined]
         if len(allowed) == 1:
             self.initial["level"] = allowed[0][0]

@@ -78,8 +78,10 @@ def validate_new_unit_code(*, code: str, level: str, parent: Unit | None) -> Non
             )
         return
     if derived or parent.level == Level.NATIONAL:
-        if len(code) == 6 and level == Level.PROVINCE and not (
-            code.endswith("0000") or code in SEPARATELY_PLANNED_CITY_CODES
+        if (
+            len(code) == 6
+            and level == Level.PROVINCE
+            and not (code.endswith("0000") or code in SEPARATELY_PLANNED_CITY_CODES)
         ):
             raise ValidationError(
                 {

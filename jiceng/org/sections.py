@@ -2,7 +2,6 @@
 
 from dataclasses import dataclass
 
-from django.forms import ModelForm
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -23,7 +22,7 @@ from .models.profile import ProfileItem
 class Section:
     key: str
     model: type[ProfileItem]
-    form: type[ModelForm]
+    form: type[forms.VersionedForm]
     title: Promise
     columns: tuple[str, ...]
     #: Which of the five haves the section is (or "" for the leadership sections).
@@ -33,18 +32,45 @@ class Section:
 SECTIONS: dict[str, Section] = {
     s.key: s
     for s in [
-        Section("staff", StaffMember, forms.StaffForm, _("Staff"),
-                ("name", "post", "employment", "phone"), have="staff"),
-        Section("funds", FundsYear, forms.FundsForm, _("Funds"),
-                ("year", "income_dues", "income_subsidy", "income_other", "spending"),
-                have="funds"),
-        Section("equipment", EquipmentItem, forms.EquipmentForm, _("Equipment"),
-                ("item", "count"), have="equipment"),
+        Section(
+            "staff",
+            StaffMember,
+            forms.StaffForm,
+            _("Staff"),
+            ("name", "post", "employment", "phone"),
+            have="staff",
+        ),
+        Section(
+            "funds",
+            FundsYear,
+            forms.FundsForm,
+            _("Funds"),
+            ("year", "income_dues", "income_subsidy", "income_other", "spending"),
+            have="funds",
+        ),
+        Section(
+            "equipment",
+            EquipmentItem,
+            forms.EquipmentForm,
+            _("Equipment"),
+            ("item", "count"),
+            have="equipment",
+        ),
         Section("duties", Duty, forms.DutyForm, _("Duties"), ("post", "duties"), have="duties"),
-        Section("leadership", LeadershipMember, forms.LeadershipForm, _("Leadership team"),
-                ("name", "position", "term_start", "term_end", "employment", "phone")),
-        Section("leading-group", LeadingGroupMember, forms.LeadingGroupForm,
-                _("Campaign leading group"), ("name", "role", "title", "phone")),
+        Section(
+            "leadership",
+            LeadershipMember,
+            forms.LeadershipForm,
+            _("Leadership team"),
+            ("name", "position", "term_start", "term_end", "employment", "phone"),
+        ),
+        Section(
+            "leading-group",
+            LeadingGroupMember,
+            forms.LeadingGroupForm,
+            _("Campaign leading group"),
+            ("name", "role", "title", "phone"),
+        ),
         Section("photos", VenuePhoto, forms.PhotoForm, _("Venue photos"), ("image", "caption")),
     ]
 }

@@ -42,7 +42,11 @@ def unit_level_counts(*, unit: Unit) -> list[tuple[str, str, int]]:
         .annotate(n=Count("id"))
     )
     counts = dict(rows)
-    return [(level.value, str(level.label), counts[level.value]) for level in Level if counts.get(level.value)]
+    return [
+        (level.value, str(level.label), counts[level.value])
+        for level in Level
+        if counts.get(level.value)
+    ]
 
 
 def unit_children(*, unit: Unit) -> QuerySet[Unit]:

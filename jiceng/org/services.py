@@ -88,7 +88,11 @@ def unit_move(*, actor: Actor, unit: Unit, new_parent: Unit) -> Unit:
         )
         if new_parent.path.startswith(unit.path):
             raise ValidationError(
-                {"new_parent": _("A unit cannot be moved under itself or one of its own sub-units.")}
+                {
+                    "new_parent": _(
+                        "A unit cannot be moved under itself or one of its own sub-units."
+                    )
+                }
             )
         if new_parent.level not in ALLOWED_PARENT_LEVELS[unit.level]:
             allowed = "、".join(str(Level(lv).label) for lv in ALLOWED_PARENT_LEVELS[unit.level])
@@ -126,9 +130,7 @@ def unit_move(*, actor: Actor, unit: Unit, new_parent: Unit) -> Unit:
 # --- Profile -----------------------------------------------------------------------------------
 
 
-def venue_update(
-    *, actor: Actor, unit: Unit, data: dict[str, Any], expected_version: int
-) -> Venue:
+def venue_update(*, actor: Actor, unit: Unit, data: dict[str, Any], expected_version: int) -> Venue:
     with transaction.atomic():
         venue, _created = Venue.objects.get_or_create(unit=unit)
         before = snapshot(venue, Venue.EDITABLE_FIELDS)
@@ -162,9 +164,7 @@ def _section(model: type[ProfileItem]) -> str:
     return model._meta.model_name or ""
 
 
-def profile_item_create(
-    *, actor: Actor, unit: Unit, model: type[P], data: dict[str, Any]
-) -> P:
+def profile_item_create(*, actor: Actor, unit: Unit, model: type[P], data: dict[str, Any]) -> P:
     with transaction.atomic():
         item = model(unit=unit, **data)
         if isinstance(item, VenuePhoto):
@@ -181,9 +181,7 @@ def profile_item_create(
     return item
 
 
-def profile_item_update(
-    *, actor: Actor, item: P, data: dict[str, Any], expected_version: int
-) -> P:
+def profile_item_update(*, actor: Actor, item: P, data: dict[str, Any], expected_version: int) -> P:
     model = type(item)
     fields = _item_fields(model)
     with transaction.atomic():
@@ -218,6 +216,6 @@ def profile_item_delete(*, actor: Actor, item: ProfileItem, expected_version: in
             before=before,
             object_repr=str(item),
         )
-        if isinstance(item, VenuePhoto) and item.image:
+        if isinstance(item, VenuePhoto) and item.image.name:
             name, storage = item.image.name, item.image.storage
             transaction.on_commit(lambda: storage.delete(name))

@@ -10,8 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Model
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,18 +20,20 @@ from jiceng.accounts.roles import Perm
 from jiceng.core.actor import Actor
 from jiceng.core.audit import audit_entries_for_unit
 from jiceng.core.errors import ConflictError, DomainError
+from jiceng.core.http import AuthedRequest
 from jiceng.core.scope import get_in_scope_or_404, in_scope, require
 
 from . import selectors, services
 from .forms import UnitCreateForm, UnitEditForm, UnitMoveForm, VenueForm
 from .models import Level, Unit, Venue, VenuePhoto
+from .models.profile import ProfileItem
 from .sections import SECTIONS, Section
 
 TABS = ("children", "profile", "history")
 
 
-def _unit(request: HttpRequest, pk: int) -> Unit:
-    return get_in_scope_or_404(Unit.objects.select_related("parent"), request.user, via="", pk=pk)  # type: ignore[arg-type]
+def _unit(request: AuthedRequest, pk: int) -> Unit:
+    return get_in_scope_or_404(Unit.objects.select_related("parent"), request.user, via="", pk=pk)
 
 
 def _apply_errors(form: Any, exc: ValidationError) -> None:
@@ -45,7 +46,7 @@ def _apply_errors(form: Any, exc: ValidationError) -> None:
         form.add_error(None, exc)
 
 
-def _conflict(request: HttpRequest, form_class: Any, exc: ConflictError, **kwargs: Any) -> Any:
+def _conflict(request: AuthedRequest, form_class: Any, exc: ConflictError, **kwargs: Any) -> Any:
     """Tell the later saver, and show them the newer version to work from."""
     messages.error(request, str(exc.message))
     if exc.current is None:
@@ -54,12 +55,12 @@ def _conflict(request: HttpRequest, form_class: Any, exc: ConflictError, **kwarg
 
 
 @login_required
-def home(request: HttpRequest) -> HttpResponse:
-    return redirect("org:unit", pk=request.user.unit_id)  # type: ignore[union-attr]
+def home(request: AuthedRequest) -> HttpResponse:
+    return redirect("org:unit", pk=request.user.unit_id)
 
 
 @login_required
-def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def unit_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     unit = _unit(request, pk)
     tab = request.GET.get("tab", "children")
     if tab not in TABS:
@@ -67,15 +68,15 @@ def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context: dict[str, Any] = {
         "unit": unit,
         "tab": tab,
-        "breadcrumbs": selectors.unit_breadcrumbs(unit=unit, user=request.user),  # type: ignore[arg-type]
+        "breadcrumbs": selectors.unit_breadcrumbs(unit=unit, user=request.user),
         "level_counts": selectors.unit_level_counts(unit=unit),
         "profile": selectors.unit_profile(unit=unit),
         "sections": SECTIONS,
     }
     if tab == "children":
-        context["page"] = Paginator(selectors.unit_children(unit=unit), settings.PAGE_SIZE).get_page(
-            request.GET.get("page")
-        )
+        context["page"] = Paginator(
+            selectors.unit_children(unit=unit), settings.PAGE_SIZE
+        ).get_page(request.GET.get("page"))
     elif tab == "history":
         context["page"] = Paginator(audit_entries_for_unit(unit), settings.PAGE_SIZE).get_page(
             request.GET.get("page")
@@ -84,19 +85,21 @@ def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def unit_search(request: HttpRequest) -> HttpResponse:
+def unit_search(request: AuthedRequest) -> HttpResponse:
     query = request.GET.get("q", "")[:50]
     level = request.GET.get("level", "")
     if level not in Level.values:
         level = ""
-    results = selectors.unit_search(user=request.user, query=query, level=level)  # type: ignore[arg-type]
+    results = selectors.unit_search(user=request.user, query=query, level=level)
     page = Paginator(results, settings.PAGE_SIZE).get_page(request.GET.get("page"))
-    template = "org/_search_results.html" if request.htmx else "org/unit_search.html"  # type: ignore[attr-defined]
-    return render(request, template, {"query": query, "level": level, "page": page, "levels": Level})
+    template = "org/_search_results.html" if request.htmx else "org/unit_search.html"
+    return render(
+        request, template, {"query": query, "level": level, "page": page, "levels": Level}
+    )
 
 
 @require(Perm.UNIT_CREATE)
-def unit_create(request: HttpRequest, pk: int) -> HttpResponse:
+def unit_create(request: AuthedRequest, pk: int) -> HttpResponse:
     parent = _unit(request, pk)
     form = UnitCreateForm(request.POST or None, parent=parent)
     if request.method == "POST" and form.is_valid():
@@ -113,7 +116,7 @@ def unit_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require(Perm.UNIT_EDIT)
-def unit_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def unit_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     unit = _unit(request, pk)
     form = UnitEditForm(request.POST or None, instance=unit)
     if request.method == "POST" and form.is_valid():
@@ -135,14 +138,14 @@ def unit_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require(Perm.UNIT_MOVE)
-def unit_move(request: HttpRequest, pk: int) -> HttpResponse:
+def unit_move(request: AuthedRequest, pk: int) -> HttpResponse:
     unit = _unit(request, pk)
     form = UnitMoveForm(request.POST or None)
-    if unit.pk == request.user.unit_id:  # type: ignore[union-attr]
+    if unit.pk == request.user.unit_id:
         raise Http404
     if request.method == "POST" and form.is_valid():
         code = form.cleaned_data["new_parent_code"].strip()
-        target = in_scope(Unit.objects.all(), request.user, via="").filter(code=code).first()  # type: ignore[arg-type]
+        target = in_scope(Unit.objects.all(), request.user, via="").filter(code=code).first()
         if target is None:
             form.add_error(
                 "new_parent_code", _("No unit with code %(code)s in your area.") % {"code": code}
@@ -167,7 +170,7 @@ def unit_move(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require(Perm.PROFILE_EDIT)
-def venue_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def venue_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     unit = _unit(request, pk)
     venue = Venue.objects.filter(unit=unit).first() or Venue(unit=unit)
     form = VenueForm(request.POST or None, instance=venue)
@@ -206,32 +209,40 @@ def _section(key: str) -> Section:
     return section
 
 
-def _item(request: HttpRequest, section: Section, unit: Unit, item_pk: int) -> Model:
+def _item(request: AuthedRequest, section: Section, unit: Unit, item_pk: int) -> ProfileItem:
     return get_in_scope_or_404(
-        section.model.objects.select_related("unit"), request.user, pk=item_pk, unit=unit  # type: ignore[arg-type]
+        section.model._default_manager.select_related("unit"),
+        request.user,
+        pk=item_pk,
+        unit=unit,
     )
 
 
 @require(Perm.PROFILE_EDIT)
-def section_create(request: HttpRequest, pk: int, section: str) -> HttpResponse:
+def section_create(request: AuthedRequest, pk: int, section: str) -> HttpResponse:
     unit = _unit(request, pk)
     sec = _section(section)
     form = sec.form(request.POST or None, request.FILES or None, instance=sec.model(unit=unit))
     if request.method == "POST" and form.is_valid():
         try:
             services.profile_item_create(
-                actor=Actor.from_request(request), unit=unit, model=sec.model, data=form.model_data()  # type: ignore[attr-defined]
+                actor=Actor.from_request(request),
+                unit=unit,
+                model=sec.model,
+                data=form.model_data(),
             )
         except ValidationError as exc:
             _apply_errors(form, exc)
         else:
             messages.success(request, _("Saved."))
             return redirect(_profile_url(unit))
-    return render(request, "org/section_form.html", {"form": form, "unit": unit, "title": sec.title})
+    return render(
+        request, "org/section_form.html", {"form": form, "unit": unit, "title": sec.title}
+    )
 
 
 @require(Perm.PROFILE_EDIT)
-def section_edit(request: HttpRequest, pk: int, section: str, item_pk: int) -> HttpResponse:
+def section_edit(request: AuthedRequest, pk: int, section: str, item_pk: int) -> HttpResponse:
     unit = _unit(request, pk)
     sec = _section(section)
     item = _item(request, sec, unit, item_pk)
@@ -240,9 +251,9 @@ def section_edit(request: HttpRequest, pk: int, section: str, item_pk: int) -> H
         try:
             services.profile_item_update(
                 actor=Actor.from_request(request),
-                item=item,  # type: ignore[arg-type]
-                data=form.model_data(),  # type: ignore[attr-defined]
-                expected_version=form.expected_version,  # type: ignore[attr-defined]
+                item=item,
+                data=form.model_data(),
+                expected_version=form.expected_version,
             )
         except ConflictError as exc:
             form = _conflict(request, sec.form, exc)
@@ -260,16 +271,18 @@ def section_edit(request: HttpRequest, pk: int, section: str, item_pk: int) -> H
 
 @require(Perm.PROFILE_EDIT)
 @require_POST
-def section_delete(request: HttpRequest, pk: int, section: str, item_pk: int) -> HttpResponse:
+def section_delete(request: AuthedRequest, pk: int, section: str, item_pk: int) -> HttpResponse:
     unit = _unit(request, pk)
     sec = _section(section)
     item = _item(request, sec, unit, item_pk)
     try:
         version = int(request.POST.get("version", ""))
     except ValueError:
-        version = item.version  # type: ignore[attr-defined]
+        version = item.version
     try:
-        services.profile_item_delete(actor=Actor.from_request(request), item=item, expected_version=version)  # type: ignore[arg-type]
+        services.profile_item_delete(
+            actor=Actor.from_request(request), item=item, expected_version=version
+        )
     except ConflictError as exc:
         messages.error(request, str(exc.message))
     else:
@@ -278,14 +291,14 @@ def section_delete(request: HttpRequest, pk: int, section: str, item_pk: int) ->
 
 
 @login_required
-def venue_photo_file(request: HttpRequest, pk: int) -> FileResponse:
+def venue_photo_file(request: AuthedRequest, pk: int) -> FileResponse:
     """Photos are served only to users whose subtree holds the unit."""
-    photo = get_in_scope_or_404(VenuePhoto.objects.all(), request.user, pk=pk)  # type: ignore[arg-type]
+    photo = get_in_scope_or_404(VenuePhoto.objects.all(), request.user, pk=pk)
     try:
         handle = photo.image.open("rb")
     except FileNotFoundError:
         raise Http404 from None
-    content_type = mimetypes.guess_type(photo.image.name)[0] or "application/octet-stream"
+    content_type = mimetypes.guess_type(photo.image.name or "")[0] or "application/octet-stream"
     response = FileResponse(handle, content_type=content_type)
     response["Cache-Control"] = "private, max-age=3600"
     return response
@@ -305,13 +318,20 @@ def _neutralise(value: object) -> str:
 
 
 @require(Perm.EXPORT)
-def unit_export(request: HttpRequest, pk: int) -> StreamingHttpResponse:
+def unit_export(request: AuthedRequest, pk: int) -> StreamingHttpResponse:
     """The unit and its subtree as CSV (UTF-8 with BOM, so Excel opens it), streamed."""
     unit = _unit(request, pk)
     writer = csv.writer(_Echo())
     labels = [
-        _("code"), _("name"), _("short name"), _("level"), _("status"),
-        _("parent code"), _("contact person"), _("phone"), _("address"),
+        _("code"),
+        _("name"),
+        _("short name"),
+        _("level"),
+        _("status"),
+        _("parent code"),
+        _("contact person"),
+        _("phone"),
+        _("address"),
     ]
     level_names = dict(Level.choices)
     from .models import Status
@@ -322,15 +342,37 @@ def unit_export(request: HttpRequest, pk: int) -> StreamingHttpResponse:
         yield "\ufeff" + writer.writerow(labels)
         qs = (
             Unit.objects.subtree(unit)
-            .values_list("code", "name", "short_name", "level", "status", "parent__code",
-                         "contact_person", "phone", "address")
+            .values_list(
+                "code",
+                "name",
+                "short_name",
+                "level",
+                "status",
+                "parent__code",
+                "contact_person",
+                "phone",
+                "address",
+            )
             .order_by("path")
         )
-        for code, name, short, level, status, parent_code, person, phone, address in qs.iterator(2000):
+        for code, name, short, level, status, parent_code, person, phone, address in qs.iterator(
+            2000
+        ):
             yield writer.writerow(
-                [_neutralise(v) for v in (code, name, short, level_names.get(level, level),
-                                          status_names.get(status, status), parent_code,
-                                          person, phone, address)]
+                [
+                    _neutralise(v)
+                    for v in (
+                        code,
+                        name,
+                        short,
+                        level_names.get(level, level),
+                        status_names.get(status, status),
+                        parent_code,
+                        person,
+                        phone,
+                        address,
+                    )
+                ]
             )
 
     response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")

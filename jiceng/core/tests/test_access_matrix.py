@@ -76,11 +76,14 @@ CASES: dict[str, Case] = {
         "object", Perm.PROFILE_EDIT, kwargs=lambda o: {"pk": o.tree.branch.pk, "section": "staff"}
     ),
     "org:section_edit": Case(
-        "object", Perm.PROFILE_EDIT,
+        "object",
+        Perm.PROFILE_EDIT,
         kwargs=lambda o: {"pk": o.tree.branch.pk, "section": "staff", "item_pk": o.staff.pk},
     ),
     "org:section_delete": Case(
-        "object", Perm.PROFILE_EDIT, "post",
+        "object",
+        Perm.PROFILE_EDIT,
+        "post",
         lambda o: {"pk": o.tree.branch.pk, "section": "staff", "item_pk": o.staff.pk},
     ),
     "org:venue_photo": Case("object", kwargs=lambda o: {"pk": o.photo.pk}),
@@ -148,9 +151,11 @@ def _request(client: Any, case: Case, url: str) -> Any:
 def test_access(name: str, role: Role, objects: Objects) -> None:
     case = CASES[name]
     url = reverse(name, kwargs=case.kwargs(objects) if case.kwargs else None)
-    allowed = case.perm is None or Perm(case.perm) in __import__(
-        "jiceng.accounts.roles", fromlist=["ROLE_PERMISSIONS"]
-    ).ROLE_PERMISSIONS[role]
+    allowed = (
+        case.perm is None
+        or Perm(case.perm)
+        in __import__("jiceng.accounts.roles", fromlist=["ROLE_PERMISSIONS"]).ROLE_PERMISSIONS[role]
+    )
     tree = objects.tree
 
     if role in OUTSIDE and case.kind in ("object", "list"):

@@ -1,5 +1,8 @@
 """A unit's profile: the five haves, the leadership team and the campaign's leading group."""
 
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -11,7 +14,15 @@ from jiceng.core.versioning import Versioned
 
 from .tree import Unit
 
-MONEY = {"max_digits": 14, "decimal_places": 2, "validators": [MinValueValidator(0)]}
+if TYPE_CHECKING:
+    from django.utils.functional import _StrPromise
+
+
+def money(label: "_StrPromise") -> models.DecimalField:
+    """An amount in yuan: Decimal, never negative."""
+    return models.DecimalField(
+        label, max_digits=14, decimal_places=2, default=0, validators=[MinValueValidator(0)]
+    )
 
 
 class Employment(models.TextChoices):
@@ -124,10 +135,10 @@ class FundsYear(ProfileItem):
     year = models.PositiveSmallIntegerField(
         _("year"), validators=[MinValueValidator(1980), MaxValueValidator(2100)]
     )
-    income_dues = models.DecimalField(_("income from dues (yuan)"), default=0, **MONEY)
-    income_subsidy = models.DecimalField(_("income from subsidies (yuan)"), default=0, **MONEY)
-    income_other = models.DecimalField(_("other income (yuan)"), default=0, **MONEY)
-    spending = models.DecimalField(_("spending (yuan)"), default=0, **MONEY)
+    income_dues = money(_("income from dues (yuan)"))
+    income_subsidy = money(_("income from subsidies (yuan)"))
+    income_other = money(_("other income (yuan)"))
+    spending = money(_("spending (yuan)"))
 
     class Meta:
         verbose_name = _("funds of a year")
@@ -153,7 +164,7 @@ class FundsYear(ProfileItem):
         return str(self.year)
 
     @property
-    def total_income(self):  # type: ignore[no-untyped-def]
+    def total_income(self) -> Decimal:
         return self.income_dues + self.income_subsidy + self.income_other
 
 
@@ -222,8 +233,10 @@ class LeadershipMember(ProfileItem):
     def clean(self) -> None:
         if self.term_start and self.term_end and self.term_end < self.term_start:
             raise ValidationError(
-                {"term_end": _("The term cannot end before it starts (%(start)s).")
-                 % {"start": self.term_start.isoformat()}}
+                {
+                    "term_end": _("The term cannot end before it starts (%(start)s).")
+                    % {"start": self.term_start.isoformat()}
+                }
             )
 
 

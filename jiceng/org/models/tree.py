@@ -46,8 +46,10 @@ class Status(models.TextChoices):
 
 code_format = RegexValidator(
     r"^\d{6}(\d{3}){0,3}$",
-    _("A unit code is a 6-digit division code (GB/T 2260), optionally followed by 3-digit "
-      "groups for units below a division, e.g. 340104 or 340104001."),
+    _(
+        "A unit code is a 6-digit division code (GB/T 2260), optionally followed by 3-digit "
+        "groups for units below a division, e.g. 340104 or 340104001."
+    ),
     code="invalid_code",
 )
 

@@ -1,9 +1,9 @@
 """Property-based: any sequence of moves keeps the tree whole and every path right."""
 
+from django.core.exceptions import ValidationError
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase
-from django.core.exceptions import ValidationError
 
 from jiceng.core.actor import Actor
 from jiceng.org import services
@@ -14,16 +14,35 @@ def _build() -> list[Unit]:
     root = Unit.objects.add_root({"code": "100000", "name": "全国", "level": Level.NATIONAL})
     units = [root]
     for p in range(3):
-        prov = services.unit_create(actor=Actor.system(), parent=root, data={
-            "code": f"{31 + p}0000", "name": f"省{p}", "level": Level.PROVINCE})
+        prov = services.unit_create(
+            actor=Actor.system(),
+            parent=root,
+            data={"code": f"{31 + p}0000", "name": f"省{p}", "level": Level.PROVINCE},
+        )
         units.append(prov)
         for g in range(2):
-            gr = services.unit_create(actor=Actor.system(), parent=prov, data={
-                "code": f"{31 + p}00{g + 1}0", "name": f"基层{p}{g}", "level": Level.GRASSROOTS})
+            gr = services.unit_create(
+                actor=Actor.system(),
+                parent=prov,
+                data={
+                    "code": f"{31 + p}00{g + 1}0",
+                    "name": f"基层{p}{g}",
+                    "level": Level.GRASSROOTS,
+                },
+            )
             units.append(gr)
             for b in range(2):
-                units.append(services.unit_create(actor=Actor.system(), parent=gr, data={
-                    "code": f"{gr.code}00{b + 1}", "name": f"分会{p}{g}{b}", "level": Level.BRANCH}))
+                units.append(
+                    services.unit_create(
+                        actor=Actor.system(),
+                        parent=gr,
+                        data={
+                            "code": f"{gr.code}00{b + 1}",
+                            "name": f"分会{p}{g}{b}",
+                            "level": Level.BRANCH,
+                        },
+                    )
+                )
     return units
 
 

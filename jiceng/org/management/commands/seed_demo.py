@@ -12,9 +12,14 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--scale", choices=["small", "national"], default="small")
-        parser.add_argument("--if-empty", action="store_true",
-                            help="Do nothing (but print the logins) when units already exist.")
-        parser.add_argument("--seed", type=int, default=2009, help="Random seed (same seed, same data).")
+        parser.add_argument(
+            "--if-empty",
+            action="store_true",
+            help="Do nothing (but print the logins) when units already exist.",
+        )
+        parser.add_argument(
+            "--seed", type=int, default=2009, help="Random seed (same seed, same data)."
+        )
 
     def handle(self, *args: Any, scale: str, if_empty: bool, seed: int, **options: Any) -> None:
         if Unit.objects.exists():
@@ -29,9 +34,9 @@ class Command(BaseCommand):
         started = time.monotonic()
         result = seed_demo(scale=scale, seed=seed)
         elapsed = time.monotonic() - started
-        self.stdout.write(self.style.SUCCESS(
-            f"Seeded {result.units:,} units ({scale}) in {elapsed:.1f} s."
-        ))
+        self.stdout.write(
+            self.style.SUCCESS(f"Seeded {result.units:,} units ({scale}) in {elapsed:.1f} s.")
+        )
         self._print_logins()
 
     def _print_logins(self) -> None:
@@ -39,8 +44,10 @@ class Command(BaseCommand):
         from jiceng.org.demo import DEMO_ACCOUNTS
 
         names = [a[0] for a in DEMO_ACCOUNTS]
-        users = {u.username: u for u in User.objects.filter(username__in=names).select_related("unit")}
-        self.stdout.write("\nDemo logins (password for all: %s)" % DEMO_PASSWORD)
+        users = {
+            u.username: u for u in User.objects.filter(username__in=names).select_related("unit")
+        }
+        self.stdout.write(f"\nDemo logins (password for all: {DEMO_PASSWORD})")
         for name in names:
             if name in users:
                 u = users[name]
