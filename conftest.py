@@ -9,10 +9,12 @@
 
 import itertools
 import os
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pytest
 from django.test import Client
+from django.utils import translation
 
 from jiceng.accounts.models import User
 from jiceng.accounts.roles import Role
@@ -24,6 +26,13 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync 
 
 PASSWORD = "Correct-horse-battery-9"
 _phones = itertools.count(13900000000)
+
+
+@pytest.fixture(autouse=True)
+def _english_messages() -> Iterator[None]:
+    """Domain messages are asserted in English, the source language; pages set their own."""
+    with translation.override("en"):
+        yield
 
 
 def make_unit(parent: Unit | None, level: str, code: str, name: str, **extra: object) -> Unit:
