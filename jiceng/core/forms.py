@@ -14,8 +14,6 @@ class StyledFormMixin:
                 continue
             css = "form-select" if isinstance(widget, forms.Select) else "form-control"
             widget.attrs["class"] = (widget.attrs.get("class", "") + " " + css).strip()
-            if self.is_bound and name in self.errors:  # type: ignore[attr-defined]
-                widget.attrs["class"] += " is-invalid"
 
     def full_clean(self) -> None:
         super().full_clean()  # type: ignore[misc]
