@@ -3,10 +3,14 @@
 import datetime
 import decimal
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from django.apps import apps
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 
 from .actor import Actor
 from .models import AuditEntry
@@ -33,8 +37,12 @@ def snapshot(obj: models.Model, fields: Iterable[str]) -> dict[str, Any]:
     data = {}
     for name in fields:
         field = obj._meta.get_field(name)
-        attname = getattr(field, "attname", name)
-        data[name] = _plain(getattr(obj, attname))
+        if field.many_to_one:
+            # The related row as people know it (its name), not its id.
+            related = getattr(obj, name)
+            data[name] = str(related) if related is not None else None
+        else:
+            data[name] = _plain(getattr(obj, getattr(field, "attname", name)))
     return data
 
 
@@ -69,3 +77,42 @@ def audit_entries_for_user(user: "User") -> QuerySet[AuditEntry]:
 
 def audit_entries_for_unit(unit: "Unit") -> QuerySet[AuditEntry]:
     return AuditEntry.objects.filter(unit=unit)
+
+
+@dataclass(frozen=True)
+class Change:
+    label: str
+    old: str
+    new: str
+
+
+def _display(field: models.Field | None, value: Any) -> str:
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, bool):
+        return str(_("yes") if value else _("no"))
+    if field is not None and field.choices:
+        return str(dict(field.flatchoices).get(value, value))
+    return str(value)
+
+
+def describe_changes(entry: AuditEntry) -> list[Change]:
+    """An entry's changes with field labels and display values in the user's language."""
+    model = None
+    if entry.object_type:
+        try:
+            model = apps.get_model(entry.object_type)
+        except (LookupError, ValueError):
+            model = None
+    changes = []
+    for name, old, new in entry.changes():
+        field = None
+        if model is not None:
+            try:
+                field = model._meta.get_field(name)
+            except FieldDoesNotExist:
+                field = None
+        label = str(field.verbose_name) if field is not None else name
+        plain = field if field is not None and not field.is_relation else None
+        changes.append(Change(label, _display(plain, old), _display(plain, new)))  # type: ignore[arg-type]
+    return changes

@@ -10,8 +10,16 @@ GOOD = "Strong-enough-pass-7"
 
 
 def _form(**overrides: str) -> dict[str, str]:
-    data = {"username": "newbie", "full_name": "新人", "phone": "", "email": "", "role": "viewer",
-            "unit_code": "340104", "new_password": GOOD, "is_active": "on"}
+    data = {
+        "username": "newbie",
+        "full_name": "新人",
+        "phone": "",
+        "email": "",
+        "role": "viewer",
+        "unit_code": "340104",
+        "new_password": GOOD,
+        "is_active": "on",
+    }
     data.update(overrides)
     return data
 
@@ -55,14 +63,22 @@ def test_admin_disables_an_account_but_not_their_own(people: People):
     admin = client_for(people.hefei_admin)
     target = people.viewer
     url = reverse("accounts:edit", kwargs={"pk": target.pk})
-    response = admin.post(url, {"full_name": "x", "role": "viewer", "unit_code": "340100",
-                                "version": target.version})
+    response = admin.post(
+        url, {"full_name": "x", "role": "viewer", "unit_code": "340100", "version": target.version}
+    )
     assert response.status_code == 302
     target.refresh_from_db()
     assert not target.is_active
     own = reverse("accounts:edit", kwargs={"pk": people.hefei_admin.pk})
-    response = admin.post(own, {"full_name": "x", "role": "city_admin", "unit_code": "340100",
-                                "version": people.hefei_admin.version})
+    response = admin.post(
+        own,
+        {
+            "full_name": "x",
+            "role": "city_admin",
+            "unit_code": "340100",
+            "version": people.hefei_admin.version,
+        },
+    )
     assert "不能停用自己的账号" in response.content.decode()
 
 
@@ -77,8 +93,10 @@ def test_branch_staff_cannot_manage_accounts(people: People):
 
 def test_password_change(people: People):
     client = client_for(people.viewer)
-    response = client.post(reverse("accounts:password_change"),
-                           {"old_password": "Correct-horse-battery-9", "new_password": GOOD})
+    response = client.post(
+        reverse("accounts:password_change"),
+        {"old_password": "Correct-horse-battery-9", "new_password": GOOD},
+    )
     assert response.status_code == 302
     people.viewer.refresh_from_db()
     assert people.viewer.check_password(GOOD)

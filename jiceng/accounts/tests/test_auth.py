@@ -57,9 +57,7 @@ def test_lockout_after_repeated_failures_and_admin_unlock(people: People):
     assert _login(Client(), "shushan", PASSWORD).status_code == 302
 
 
-@override_settings(
-    PASSWORD_HASHERS=["django.contrib.auth.hashers.Argon2PasswordHasher"]
-)
+@override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.Argon2PasswordHasher"])
 def test_passwords_are_hashed_with_argon2(tree: Tree):
     from jiceng.accounts.roles import Role
 
@@ -71,14 +69,24 @@ def test_passwords_are_hashed_with_argon2(tree: Tree):
 
 @pytest.mark.parametrize(
     ("password", "fragment"),
-    [("short1!", "密码太短"), ("12345678901", "密码只包含数字"), ("password123", "这个密码太常见了")],
+    [
+        ("short1!", "密码太短"),
+        ("12345678901", "密码只包含数字"),
+        ("password123", "这个密码太常见了"),
+    ],
 )
 def test_password_policy(people: People, password: str, fragment: str):
     admin = client_for(people.hefei_admin)
     response = admin.post(
         reverse("accounts:create"),
-        {"username": "newbie", "full_name": "新人", "role": "viewer", "unit_code": "340100",
-         "new_password": password, "is_active": "on"},
+        {
+            "username": "newbie",
+            "full_name": "新人",
+            "role": "viewer",
+            "unit_code": "340100",
+            "new_password": password,
+            "is_active": "on",
+        },
     )
     assert response.status_code == 200
     assert fragment in response.content.decode()

@@ -32,8 +32,13 @@ def test_check_deploy_is_clean_with_production_settings():
 def test_production_refuses_a_missing_secret_key():
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "jiceng.settings.production", "SECRET_KEY": ""}
     result = subprocess.run(
-        [sys.executable, "manage.py", "check"], cwd=Path(settings.BASE_DIR), env=env,
-        capture_output=True, text=True, timeout=120, check=False,
+        [sys.executable, "manage.py", "check"],
+        cwd=Path(settings.BASE_DIR),
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
     )
     assert result.returncode != 0
     assert "SECRET_KEY must be set" in result.stderr

@@ -30,13 +30,28 @@ def test_catalogue_has_every_string_in_the_code(tmp_path: Path):
     """makemessages over the code finds nothing the catalogue lacks."""
     work = tmp_path / "src"
     shutil.copytree(
-        settings.BASE_DIR, work,
-        ignore=shutil.ignore_patterns(".venv", "node_modules", "var", ".git", "*.mo", "__pycache__"),
+        settings.BASE_DIR,
+        work,
+        ignore=shutil.ignore_patterns(
+            ".venv", "node_modules", "var", ".git", "*.mo", "__pycache__"
+        ),
     )
     subprocess.run(
-        [sys.executable, "manage.py", "makemessages", "-l", "zh_Hans", "--no-obsolete",
-         "--ignore=.venv", "--ignore=node_modules", "--ignore=var"],
-        cwd=work, check=True, capture_output=True, timeout=300,
+        [
+            sys.executable,
+            "manage.py",
+            "makemessages",
+            "-l",
+            "zh_Hans",
+            "--no-obsolete",
+            "--ignore=.venv",
+            "--ignore=node_modules",
+            "--ignore=var",
+        ],
+        cwd=work,
+        check=True,
+        capture_output=True,
+        timeout=300,
     )
     fresh = {e.msgid for e in polib.pofile(str(work / "locale/zh_Hans/LC_MESSAGES/django.po"))}
     ours = {e.msgid for e in polib.pofile(str(PO))}

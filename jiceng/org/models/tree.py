@@ -76,7 +76,7 @@ class UnitManager(MP_NodeManager):
 
 
 class Unit(Versioned, MP_Node):
-    name = models.CharField(_("name"), max_length=100)
+    name = models.CharField(_("unit name"), max_length=100)
     short_name = models.CharField(_("short name"), max_length=50, blank=True)
     code = models.CharField(_("code"), max_length=15, unique=True, validators=[code_format])
     level = models.CharField(_("level"), max_length=16, choices=Level.choices)

@@ -24,7 +24,7 @@ def _run_in_threads(work: Callable[[int], None], n: int) -> list[BaseException]:
         try:
             barrier.wait()
             work(i)
-        except BaseException as exc:  # noqa: BLE001 - collected and asserted below
+        except BaseException as exc:
             errors.append(exc)
         finally:
             connections.close_all()
@@ -47,8 +47,11 @@ def test_parallel_creates_under_one_parent_get_distinct_paths():
             services.unit_create(
                 actor=Actor.system(),
                 parent=Unit.objects.get(pk=province.pk),
-                data={"code": f"34{i + 1:02d}{j + 1:02d}", "name": f"单位{i}-{j}",
-                      "level": Level.GRASSROOTS},
+                data={
+                    "code": f"34{i + 1:02d}{j + 1:02d}",
+                    "name": f"单位{i}-{j}",
+                    "level": Level.GRASSROOTS,
+                },
             )
 
     errors = _run_in_threads(work, WRITERS)
@@ -67,9 +70,12 @@ def test_parallel_edits_of_one_record_one_wins_the_others_are_told():
     def work(i: int) -> None:
         unit = Unit.objects.get(pk=root.pk)
         try:
-            services.unit_update(actor=Actor.system(), unit=unit,
-                                 data={"contact_person": f"writer{i}"},
-                                 expected_version=start_version)
+            services.unit_update(
+                actor=Actor.system(),
+                unit=unit,
+                data={"contact_person": f"writer{i}"},
+                expected_version=start_version,
+            )
             outcomes.append("saved")
         except ConflictError:
             outcomes.append("conflict")

@@ -36,9 +36,7 @@ def _queries(client, url: str) -> int:
     return len(ctx.captured_queries)
 
 
-@pytest.mark.parametrize(
-    "url_name", ["tree", "profile", "history", "accounts", "search", "audit"]
-)
+@pytest.mark.parametrize("url_name", ["tree", "profile", "history", "accounts", "search", "audit"])
 def test_query_count_is_flat_from_10_to_1000_children(tree: Tree, people: People, url_name: str):
     from conftest import make_user
     from jiceng.accounts.roles import Role
@@ -68,7 +66,9 @@ def test_query_count_is_flat_from_10_to_1000_children(tree: Tree, people: People
 
 
 def test_tree_browser_shows_children_counts_and_breadcrumbs(tree: Tree, people: People):
-    response = client_for(people.hefei_admin).get(reverse("org:unit", kwargs={"pk": tree.shushan.pk}))
+    response = client_for(people.hefei_admin).get(
+        reverse("org:unit", kwargs={"pk": tree.shushan.pk})
+    )
     body = response.content.decode()
     assert response.status_code == 200
     assert "蜀山区城关分会" in body
@@ -81,7 +81,9 @@ def test_tree_browser_shows_children_counts_and_breadcrumbs(tree: Tree, people: 
 
 def test_chinese_by_default_even_for_an_english_browser(tree: Tree, people: People):
     client = client_for(people.hefei_admin)
-    response = client.get(reverse("org:unit", kwargs={"pk": tree.hefei.pk}), HTTP_ACCEPT_LANGUAGE="en")
+    response = client.get(
+        reverse("org:unit", kwargs={"pk": tree.hefei.pk}), HTTP_ACCEPT_LANGUAGE="en"
+    )
     assert 'lang="zh-hans"' in response.content.decode()
     assert "下级单位" in response.content.decode()
     client.post(reverse("set_language"), {"language": "en", "next": "/"})
@@ -93,8 +95,16 @@ def test_venue_edit_saves_and_shows_in_history(tree: Tree, people: People):
     client = client_for(people.shushan_secretary)
     url = reverse("org:venue_edit", kwargs={"pk": tree.shushan.pk})
     venue = Venue.objects.get(unit=tree.shushan)
-    response = client.post(url, {"address": "长江西路1号", "floor_area": "120.5", "tenure": "leased",
-                                 "has_meeting_room": "on", "version": venue.version})
+    response = client.post(
+        url,
+        {
+            "address": "长江西路1号",
+            "floor_area": "120.5",
+            "tenure": "leased",
+            "has_meeting_room": "on",
+            "version": venue.version,
+        },
+    )
     assert response.status_code == 302
     venue.refresh_from_db()
     assert str(venue.floor_area) == "120.50"
@@ -119,8 +129,16 @@ def test_negative_area_is_shown_next_to_the_field_and_nothing_is_saved(tree: Tre
 def test_stale_edit_is_told_and_shown_the_newer_version(tree: Tree, people: People):
     url = reverse("org:unit_edit", kwargs={"pk": tree.shushan.pk})
     unit = Unit.objects.get(pk=tree.shushan.pk)
-    data = {"name": unit.name, "short_name": "", "code": unit.code, "status": "active",
-            "contact_person": "", "phone": "", "address": "", "version": unit.version}
+    data = {
+        "name": unit.name,
+        "short_name": "",
+        "code": unit.code,
+        "status": "active",
+        "contact_person": "",
+        "phone": "",
+        "address": "",
+        "version": unit.version,
+    }
     first = client_for(people.hefei_admin).post(url, {**data, "contact_person": "先保存"})
     assert first.status_code == 302
     second = client_for(people.shushan_secretary).post(url, {**data, "contact_person": "后保存"})
@@ -134,13 +152,15 @@ def test_stale_edit_is_told_and_shown_the_newer_version(tree: Tree, people: Peop
 def test_profile_section_add_with_bad_phone_is_refused(tree: Tree, people: People):
     client = client_for(people.branch_staff)
     url = reverse("org:section_create", kwargs={"pk": tree.branch.pk, "section": "staff"})
-    response = client.post(url, {"name": "王芳", "post": "联络员", "employment": "full_time",
-                                 "phone": "1234"})
+    response = client.post(
+        url, {"name": "王芳", "post": "联络员", "employment": "full_time", "phone": "1234"}
+    )
     assert response.status_code == 200
     assert 'data-field="phone"' in response.content.decode()
     assert not StaffMember.objects.exists()
-    response = client.post(url, {"name": "王芳", "post": "联络员", "employment": "full_time",
-                                 "phone": "0551-63456789"})
+    response = client.post(
+        url, {"name": "王芳", "post": "联络员", "employment": "full_time", "phone": "0551-63456789"}
+    )
     assert response.status_code == 302
     assert StaffMember.objects.get().phone == "0551-63456789"
 
