@@ -114,5 +114,5 @@ def describe_changes(entry: AuditEntry) -> list[Change]:
                 field = None
         label = str(field.verbose_name) if field is not None else name
         plain = field if field is not None and not field.is_relation else None
-        changes.append(Change(label, _display(plain, old), _display(plain, new)))  # type: ignore[arg-type]
+        changes.append(Change(label, _display(plain, old), _display(plain, new)))
     return changes

@@ -116,7 +116,7 @@ def test_csrf_is_enforced(people: People):
 
 def test_pages_refuse_anonymous_users(tree: Tree):
     response = Client().get(reverse("org:unit", kwargs={"pk": tree.root.pk}))
-    assert response.status_code == 302 and response.url.startswith(LOGIN)
+    assert response.status_code == 302 and response["Location"].startswith(LOGIN)
     assert Client().get("/api/v1/units/").status_code == 403
 
 

@@ -29,7 +29,7 @@ def test_small_demo_is_coherent_and_logins_work(capsys):
     out = capsys.readouterr().out
     assert DEMO_PASSWORD in out
     assert Unit.objects.filter(level=Level.PROVINCE).count() == 36
-    assert Unit.objects.get(code="340104").parent.code == "340100"  # type: ignore[union-attr]
+    assert Unit.objects.get(code="340104").parent.code == "340100"  # type: ignore[union-attr, unused-ignore]
     assert Unit.objects.find_problems() == ([], [], [], [], [])
     for unit in Unit.objects.exclude(level=Level.NATIONAL).select_related("parent"):
         assert unit.parent is not None

@@ -59,7 +59,7 @@ def test_query_count_is_flat_from_10_to_1000_children(tree: Tree, people: People
     Unit.objects.filter(parent=tree.hefei).exists()
     for i in range(10, 100):
         make_user(f"acct{i}", Role.VIEWER, tree.hefei)
-    for i in range(60):
+    for _ in range(60):
         AuditEntry.objects.create(unit=tree.hefei, action="test.touch", actor_name="t")
     many = _queries(client, url)
     assert few == many, f"{url_name}: {few} queries with 10 children, {many} with 1000"
@@ -201,6 +201,6 @@ def test_export_streams_the_subtree_with_formulas_neutralised(tree: Tree, people
     response = client_for(people.hefei_admin).get(
         reverse("org:unit_export", kwargs={"pk": tree.shushan.pk})
     )
-    body = b"".join(response.streaming_content).decode("utf-8-sig")
+    body = b"".join(response.streaming_content).decode("utf-8-sig")  # type: ignore[attr-defined]
     assert "340104001001" in body and "340111" not in body
     assert "'=HYPERLINK(1)" in body
