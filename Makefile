@@ -65,7 +65,10 @@ lint: install
 test: install system-deps
 	DJANGO_SETTINGS_MODULE=jiceng.settings.test $(VENV)/bin/pytest -n 2 -q $(PYTEST_ARGS)
 
+# Benchmarks at national scale, in a scratch SQLite database unless DATABASE_URL is set.
+BENCH_DB ?= sqlite:///$(CURDIR)/var/bench.sqlite3
 bench: install
-	$(PY) manage.py bench_tree
+	DATABASE_URL=$${DATABASE_URL:-$(BENCH_DB)} $(PY) manage.py migrate --noinput -v0
+	DATABASE_URL=$${DATABASE_URL:-$(BENCH_DB)} $(PY) manage.py bench_tree
 
 .PHONY: help install system-deps db static run lint test bench

@@ -8,7 +8,6 @@ import csv
 import datetime
 import importlib.util
 import random
-from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -185,7 +184,8 @@ class _Builder:
 
 
 def _children_paths(parent: Unit, count: int) -> Iterator[str]:
-    for i in range(1, count + 1):
+    """Paths for `count` new children, after the ones the parent already has."""
+    for i in range(parent.numchild + 1, parent.numchild + count + 1):
         yield Unit._get_path(parent.path, parent.depth + 1, i)
 
 
@@ -203,13 +203,13 @@ def _bulk(units: list[Unit]) -> list[Unit]:
 def _add_level(parents_children: list[tuple[Unit, list[dict]]]) -> list[Unit]:
     created: list[Unit] = []
     for parent, specs in parents_children:
-        parent.numchild = len(specs)
         for path, spec in zip(
             _children_paths(parent, len(specs)), sorted(specs, key=lambda s: s["code"]), strict=True
         ):
             created.append(
                 Unit(path=path, depth=parent.depth + 1, numchild=0, parent=parent, **spec)
             )
+        parent.numchild += len(specs)
     return _bulk(created)
 
 
@@ -276,8 +276,6 @@ def seed_demo(*, scale: str = "small", seed: int = 2009) -> SeedResult:
             if counties:
                 grassroots_specs.append((prov, [_grassroots_spec(c, b) for c in counties]))
         city_units = _add_level(city_specs) if city_specs else []
-        # _add_level resets numchild per call; provinces with both cities and counties need both.
-        _fix_numchild([p for p, _ in city_specs], [p for p, _ in grassroots_specs])
         cities_by_code = {}
         for prov, _specs in city_specs:
             for c in by_code[prov.code].children:
@@ -288,7 +286,6 @@ def seed_demo(*, scale: str = "small", seed: int = 2009) -> SeedResult:
             ]
             grassroots_specs.append((city, [_grassroots_spec(c, b) for c in counties]))
         grassroots = _add_level(grassroots_specs)
-        _fix_numchild([p for p, _ in city_specs], [p for p, _ in grassroots_specs])
 
         branch_specs = []
         for g in grassroots:
@@ -352,18 +349,6 @@ def seed_demo(*, scale: str = "small", seed: int = 2009) -> SeedResult:
             object_repr=f"seed_demo --scale {scale}",
         )
     return SeedResult(units=len(all_units), accounts=accounts)
-
-
-def _fix_numchild(*parent_lists: list[Unit]) -> None:
-    counts: dict[int, int] = defaultdict(int)
-    seen: dict[int, Unit] = {}
-    for parents in parent_lists:
-        for p in parents:
-            seen[p.pk] = p
-    for unit in Unit.objects.filter(parent_id__in=list(seen)).values_list("parent_id", flat=True):
-        counts[unit] += 1
-    for pk, parent in seen.items():
-        parent.numchild = counts[pk]
 
 
 def _short_county(name: str) -> str:

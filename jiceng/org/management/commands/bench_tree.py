@@ -1,0 +1,138 @@
+"""Benchmark the tree at national scale: pages vs the raw SQL they run vs treebeard's own API.
+
+Run through `make bench`, which points DATABASE_URL at a scratch database unless one is given.
+"""
+
+import io
+import statistics
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandParser
+from django.db import connection
+from django.db.models import Count
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from jiceng.accounts.models import User
+from jiceng.org.models import Level, Unit
+
+
+def _median_ms(fn: Callable[[], Any], runs: int) -> float:
+    fn()  # warm caches
+    samples = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        fn()
+        samples.append((time.perf_counter() - started) * 1000)
+    return statistics.median(samples)
+
+
+class Command(BaseCommand):
+    help = "Time the tree browser and subtree queries at national scale (~100,000 units)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--runs", type=int, default=20)
+
+    def handle(self, *args: Any, runs: int, **options: Any) -> None:
+        vendor = connection.vendor
+        if not Unit.objects.exists():
+            started = time.monotonic()
+            call_command("seed_demo", "--scale", "national", stdout=io.StringIO())
+            self.stdout.write(f"seed_demo --scale national: {time.monotonic() - started:.1f} s")
+        units = Unit.objects.count()
+        self.stdout.write(f"database: {vendor}, {units:,} units, {self._size()}")
+
+        admin = User.objects.get(username="national")
+        client = Client(HTTP_HOST="127.0.0.1")
+        client.force_login(admin, backend="jiceng.accounts.backends.UsernameOrPhoneBackend")
+        root = Unit.objects.get(level=Level.NATIONAL)
+        anhui = Unit.objects.get(code="340000")
+        rows = []
+        for label, url in [
+            ("tree browser, national root", f"/units/{root.pk}/"),
+            ("tree browser, 安徽省", f"/units/{anhui.pk}/"),
+            ("unit profile, 蜀山区", f"/units/{Unit.objects.get(code='340104').pk}/?tab=profile"),
+            ("search 蜀山, whole country", "/units/search/?q=蜀山"),
+        ]:
+            page_ms = _median_ms(lambda url=url: client.get(url), runs)
+            with CaptureQueriesContext(connection) as ctx:
+                assert client.get(url).status_code == 200
+            queries = [q["sql"] for q in ctx.captured_queries]
+
+            def replay(queries: list[str] = queries) -> None:
+                with connection.cursor() as cursor:
+                    for sql in queries:
+                        cursor.execute(sql)
+                        cursor.fetchall()
+
+            raw_ms = _median_ms(replay, runs)
+            rows.append((label, page_ms, raw_ms, len(queries)))
+
+        self.stdout.write(
+            "\n| page | server time (ms) | raw SQL of the same queries (ms) | page ÷ raw"
+            " | queries |"
+        )
+        self.stdout.write("| --- | ---: | ---: | ---: | ---: |")
+        for label, page_ms, raw_ms, n in rows:
+            self.stdout.write(
+                f"| {label} | {page_ms:.1f} | {raw_ms:.1f} | {page_ms / raw_ms:.1f}× | {n} |"
+            )
+
+        # Subtree queries: our indexed lookup vs treebeard's get_descendants (LIKE) vs raw SQL.
+        self.stdout.write(
+            "\n| subtree query | ours (ms) | raw SQL (ms) | treebeard API (ms) | ours ÷ raw"
+            " | treebeard ÷ ours |"
+        )
+        self.stdout.write("| --- | ---: | ---: | ---: | ---: | ---: |")
+        hefei = Unit.objects.get(code="340100")
+        for label, unit in [
+            ("count under 合肥市", hefei),
+            ("count under 安徽省", anhui),
+            ("count under national", root),
+        ]:
+            ours = _median_ms(
+                lambda unit=unit: Unit.objects.filter(path__subtree=unit.path).count(), runs
+            )
+            theirs = _median_ms(
+                lambda unit=unit: Unit.objects.get_descendants(unit, include_self=True).count(),
+                runs,
+            )
+            raw = _median_ms(lambda unit=unit: self._raw_count(unit.path), runs)
+            self.stdout.write(
+                f"| {label} | {ours:.2f} | {raw:.2f} | {theirs:.2f} | {ours / raw:.1f}×"
+                f" | {theirs / ours:.1f}× |"
+            )
+        per_level = _median_ms(
+            lambda: list(
+                Unit.objects.filter(path__subtree=root.path)
+                .order_by()
+                .values("level")
+                .annotate(n=Count("id"))
+            ),
+            runs,
+        )
+        self.stdout.write(f"\nper-level counts of the whole country: {per_level:.1f} ms")
+
+    def _raw_count(self, prefix: str) -> int:
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                cursor.execute("SELECT COUNT(*) FROM org_unit WHERE path LIKE %s", [prefix + "%"])
+            else:
+                cursor.execute(
+                    "SELECT COUNT(*) FROM org_unit WHERE path >= %s AND path < %s",
+                    [prefix, prefix + "~"],
+                )
+            return int(cursor.fetchone()[0])
+
+    def _size(self) -> str:
+        if connection.vendor == "sqlite":
+            path = settings.DATABASES["default"]["NAME"]
+            return f"{Path(path).stat().st_size / 1048576:.0f} MB on disk"
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_size_pretty(pg_database_size(current_database()))")
+            return f"{cursor.fetchone()[0]} on disk"
