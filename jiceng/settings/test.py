@@ -22,3 +22,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A file, not the in-memory default: shared-cache memory databases raise "table is locked"
     # at once instead of waiting, which would hide how real concurrent writers behave.
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}
+
+# WhiteNoise serves STATIC_ROOT; tests use the finders, so give it an (empty) directory.
+STATIC_ROOT = VAR_DIR / "test-static"
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)

@@ -72,13 +72,18 @@ class Command(BaseCommand):
             page_ms = _median_ms(partial(client.get, url), runs)
             with CaptureQueriesContext(connection) as ctx:
                 assert client.get(url).status_code == 200
-            queries = [q["sql"] for q in ctx.captured_queries]
+            # The same statements, minus transaction control (autocommit applies them).
+            control = ("BEGIN", "COMMIT", "SAVEPOINT", "RELEASE", "ROLLBACK")
+            queries = [
+                q["sql"] for q in ctx.captured_queries if not q["sql"].upper().startswith(control)
+            ]
 
             def replay(queries: list[str] = queries) -> None:
                 with connection.cursor() as cursor:
                     for sql in queries:
                         cursor.execute(sql)
-                        cursor.fetchall()
+                        if cursor.description is not None:
+                            cursor.fetchall()
 
             raw_ms = _median_ms(replay, runs)
             rows.append((label, page_ms, raw_ms, len(queries)))
