@@ -2,7 +2,7 @@
 
 import csv
 import mimetypes
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from django.conf import settings
@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -24,7 +25,7 @@ from jiceng.core.http import AuthedRequest
 from jiceng.core.scope import get_in_scope_or_404, in_scope, require
 
 from . import selectors, services
-from .forms import UnitCreateForm, UnitEditForm, UnitMoveForm, VenueForm
+from .forms import UnitCreateForm, UnitEditForm, UnitMoveForm, VenueForm, VersionedForm
 from .models import Level, Unit, Venue, VenuePhoto
 from .models.profile import ProfileItem
 from .sections import SECTIONS, Section
@@ -52,6 +53,29 @@ def _conflict(request: AuthedRequest, form_class: Any, exc: ConflictError, **kwa
     if exc.current is None:
         raise Http404
     return form_class(instance=exc.current, **kwargs)
+
+
+def _save(
+    request: AuthedRequest,
+    form: VersionedForm,
+    save: Callable[[VersionedForm], object],
+    *,
+    done: str,
+    message: str,
+) -> tuple[HttpResponse | None, VersionedForm]:
+    """The edit flow every versioned form shares: validate, save through a service, and
+    either redirect, show field errors, or show the newer version after a conflict."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            save(form)
+        except ConflictError as exc:
+            return None, _conflict(request, type(form), exc)
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, message)
+            return redirect(done), form
+    return None, form
 
 
 @login_required
@@ -118,22 +142,20 @@ def unit_create(request: AuthedRequest, pk: int) -> HttpResponse:
 @require(Perm.UNIT_EDIT)
 def unit_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     unit = _unit(request, pk)
-    form = UnitEditForm(request.POST or None, instance=unit)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.unit_update(
-                actor=Actor.from_request(request),
-                unit=unit,
-                data=form.model_data(),
-                expected_version=form.expected_version,
-            )
-        except ConflictError as exc:
-            form = _conflict(request, UnitEditForm, exc)
-        except ValidationError as exc:
-            _apply_errors(form, exc)
-        else:
-            messages.success(request, _("Changes saved."))
-            return redirect("org:unit", pk=unit.pk)
+    response, form = _save(
+        request,
+        UnitEditForm(request.POST or None, instance=unit),
+        lambda f: services.unit_update(
+            actor=Actor.from_request(request),
+            unit=unit,
+            data=f.model_data(),
+            expected_version=f.expected_version,
+        ),
+        done=reverse("org:unit", kwargs={"pk": unit.pk}),
+        message=_("Changes saved."),
+    )
+    if response is not None:
+        return response
     return render(request, "org/unit_form.html", {"form": form, "unit": unit})
 
 
@@ -173,32 +195,26 @@ def unit_move(request: AuthedRequest, pk: int) -> HttpResponse:
 def venue_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     unit = _unit(request, pk)
     venue = Venue.objects.filter(unit=unit).first() or Venue(unit=unit)
-    form = VenueForm(request.POST or None, instance=venue)
-    if request.method == "POST" and form.is_valid():
-        try:
-            if venue.pk is None:
-                venue.save()
-            services.venue_update(
-                actor=Actor.from_request(request),
-                unit=unit,
-                data=form.model_data(),
-                expected_version=form.expected_version,
-            )
-        except ConflictError as exc:
-            form = _conflict(request, VenueForm, exc)
-        except ValidationError as exc:
-            _apply_errors(form, exc)
-        else:
-            messages.success(request, _("Venue saved."))
-            return redirect(_profile_url(unit))
+    response, form = _save(
+        request,
+        VenueForm(request.POST or None, instance=venue),
+        lambda f: services.venue_update(
+            actor=Actor.from_request(request),
+            unit=unit,
+            data=f.model_data(),
+            expected_version=f.expected_version,
+        ),
+        done=_profile_url(unit),
+        message=_("Venue saved."),
+    )
+    if response is not None:
+        return response
     return render(
         request, "org/section_form.html", {"form": form, "unit": unit, "title": _("Venue")}
     )
 
 
 def _profile_url(unit: Unit) -> str:
-    from django.urls import reverse
-
     return reverse("org:unit", kwargs={"pk": unit.pk}) + "?tab=profile"
 
 
@@ -246,22 +262,20 @@ def section_edit(request: AuthedRequest, pk: int, section: str, item_pk: int) ->
     unit = _unit(request, pk)
     sec = _section(section)
     item = _item(request, sec, unit, item_pk)
-    form = sec.form(request.POST or None, request.FILES or None, instance=item)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.profile_item_update(
-                actor=Actor.from_request(request),
-                item=item,
-                data=form.model_data(),
-                expected_version=form.expected_version,
-            )
-        except ConflictError as exc:
-            form = _conflict(request, sec.form, exc)
-        except ValidationError as exc:
-            _apply_errors(form, exc)
-        else:
-            messages.success(request, _("Saved."))
-            return redirect(_profile_url(unit))
+    response, form = _save(
+        request,
+        sec.form(request.POST or None, request.FILES or None, instance=item),
+        lambda f: services.profile_item_update(
+            actor=Actor.from_request(request),
+            item=item,
+            data=f.model_data(),
+            expected_version=f.expected_version,
+        ),
+        done=_profile_url(unit),
+        message=_("Saved."),
+    )
+    if response is not None:
+        return response
     return render(
         request,
         "org/section_form.html",

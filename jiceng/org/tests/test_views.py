@@ -204,3 +204,14 @@ def test_export_streams_the_subtree_with_formulas_neutralised(tree: Tree, people
     body = b"".join(response.streaming_content).decode("utf-8-sig")  # type: ignore[attr-defined]
     assert "340104001001" in body and "340111" not in body
     assert "'=HYPERLINK(1)" in body
+
+
+def test_venue_edit_works_for_a_unit_without_a_venue_row(tree: Tree, people: People):
+    Venue.objects.filter(unit=tree.branch).delete()
+    client = client_for(people.branch_staff)
+    response = client.post(
+        reverse("org:venue_edit", kwargs={"pk": tree.branch.pk}),
+        {"address": "城关街道12号", "floor_area": "45", "tenure": "lent", "version": 1},
+    )
+    assert response.status_code == 302
+    assert Venue.objects.get(unit=tree.branch).address == "城关街道12号"
