@@ -169,7 +169,6 @@ class _Builder:
 
     def __init__(self, rng: random.Random):
         self.rng = rng
-        self.count = 0
 
     def person(self) -> str:
         return self.rng.choice(SURNAMES) + "".join(
@@ -217,7 +216,6 @@ def _add_level(parents_children: list[tuple[Unit, list[dict]]]) -> list[Unit]:
 class SeedResult:
     units: int
     accounts: list[tuple[str, str, str]]
-    seconds: float = 0.0
 
 
 def seed_demo(*, scale: str = "small", seed: int = 2009) -> SeedResult:

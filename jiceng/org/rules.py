@@ -3,7 +3,7 @@
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from .models.tree import ALLOWED_PARENT_LEVELS, DIVISION_LEVELS, Level, Unit
+from .models.tree import ALLOWED_PARENT_LEVELS, DIVISION_LEVELS, Level, Unit, code_format
 
 SEPARATELY_PLANNED_CITY_CODES = {"210200", "370200", "330200", "350200", "440300"}
 
@@ -53,15 +53,10 @@ def validate_unit_placement(unit: Unit) -> None:
 def validate_new_unit_code(*, code: str, level: str, parent: Unit | None) -> None:
     """A code for a new unit (or a changed code): a division code under its parent's division,
     or one derived from the parent's code by three more digits."""
-    if not code.isdigit() or len(code) not in (6, 9, 12, 15):
-        raise ValidationError(
-            {
-                "code": _(
-                    "A unit code is a 6-digit division code (GB/T 2260), optionally followed by "
-                    "3-digit groups for units below a division, e.g. 340104 or 340104001."
-                )
-            }
-        )
+    try:
+        code_format(code)
+    except ValidationError as exc:
+        raise ValidationError({"code": exc.messages}) from None
     if parent is None:
         return
     derived = len(code) == len(parent.code) + 3 and code.startswith(parent.code)

@@ -26,7 +26,7 @@ from jiceng.core.scope import get_in_scope_or_404, in_scope, require
 
 from . import selectors, services
 from .forms import UnitCreateForm, UnitEditForm, UnitMoveForm, VenueForm, VersionedForm
-from .models import Level, Unit, Venue, VenuePhoto
+from .models import Level, Status, Unit, Venue, VenuePhoto
 from .models.profile import ProfileItem
 from .sections import SECTIONS, Section
 
@@ -348,8 +348,6 @@ def unit_export(request: AuthedRequest, pk: int) -> StreamingHttpResponse:
         _("address"),
     ]
     level_names = dict(Level.choices)
-    from .models import Status
-
     status_names = dict(Status.choices)
 
     def rows() -> Iterator[str]:

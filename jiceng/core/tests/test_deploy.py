@@ -9,36 +9,34 @@ from pathlib import Path
 from django.conf import settings
 
 
-def test_check_deploy_is_clean_with_production_settings():
-    env = {
-        **{k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"},
-        "DJANGO_SETTINGS_MODULE": "jiceng.settings.production",
-        "SECRET_KEY": secrets.token_urlsafe(64),
-        "ALLOWED_HOSTS": "jiceng.example.gov.cn",
-    }
-    result = subprocess.run(
-        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "DEBUG"],
+def _manage(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    """manage.py in a fresh process with production settings and the given environment."""
+    base = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
         cwd=Path(settings.BASE_DIR),
-        env=env,
+        env={**base, "DJANGO_SETTINGS_MODULE": "jiceng.settings.production", **env},
         capture_output=True,
         text=True,
         timeout=120,
         check=False,
+    )
+
+
+def test_check_deploy_is_clean_with_production_settings():
+    result = _manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "DEBUG",
+        SECRET_KEY=secrets.token_urlsafe(64),
+        ALLOWED_HOSTS="jiceng.example.gov.cn",
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
 
 
 def test_production_refuses_a_missing_secret_key():
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "jiceng.settings.production", "SECRET_KEY": ""}
-    result = subprocess.run(
-        [sys.executable, "manage.py", "check"],
-        cwd=Path(settings.BASE_DIR),
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    result = _manage("check", SECRET_KEY="")
     assert result.returncode != 0
     assert "SECRET_KEY must be set" in result.stderr

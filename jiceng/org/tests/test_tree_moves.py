@@ -5,44 +5,25 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase
 
+from conftest import make_unit
 from jiceng.core.actor import Actor
 from jiceng.org import services
 from jiceng.org.models import Level, Unit
 
 
 def _build() -> list[Unit]:
-    root = Unit.objects.add_root({"code": "100000", "name": "全国", "level": Level.NATIONAL})
+    root = make_unit(None, Level.NATIONAL, "100000", "全国")
     units = [root]
     for p in range(3):
-        prov = services.unit_create(
-            actor=Actor.system(),
-            parent=root,
-            data={"code": f"{31 + p}0000", "name": f"省{p}", "level": Level.PROVINCE},
-        )
+        prov = make_unit(root, Level.PROVINCE, f"{31 + p}0000", f"省{p}")
         units.append(prov)
         for g in range(2):
-            gr = services.unit_create(
-                actor=Actor.system(),
-                parent=prov,
-                data={
-                    "code": f"{31 + p}00{g + 1}0",
-                    "name": f"基层{p}{g}",
-                    "level": Level.GRASSROOTS,
-                },
-            )
+            gr = make_unit(prov, Level.GRASSROOTS, f"{31 + p}00{g + 1}0", f"基层{p}{g}")
             units.append(gr)
-            for b in range(2):
-                units.append(
-                    services.unit_create(
-                        actor=Actor.system(),
-                        parent=gr,
-                        data={
-                            "code": f"{gr.code}00{b + 1}",
-                            "name": f"分会{p}{g}{b}",
-                            "level": Level.BRANCH,
-                        },
-                    )
-                )
+            units += [
+                make_unit(gr, Level.BRANCH, f"{gr.code}00{b + 1}", f"分会{p}{g}{b}")
+                for b in range(2)
+            ]
     return units
 
 
