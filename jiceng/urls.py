@@ -9,5 +9,8 @@ urlpatterns = [
     path("", include("jiceng.accounts.urls")),
     path("", include("jiceng.org.urls")),
     path("", include("jiceng.core.urls")),
+    path("", include("jiceng.members.urls")),
+    path("", include("jiceng.dues.urls")),
+    path("", include("jiceng.activities.urls")),
     path("api/v1/", include("jiceng.api.urls")),
 ]

@@ -26,6 +26,14 @@ class Perm(enum.StrEnum):
     ACCOUNT_MANAGE = "account.manage"
     AUDIT_VIEW = "audit.view"
     EXPORT = "export"
+    MEMBER_EDIT = "member.edit"
+    MEMBER_UNMASK = "member.unmask"
+    DUES_EDIT = "dues.edit"
+    ACTIVITY_EDIT = "activity.edit"
+    COMPLAINT_HANDLE = "complaint.handle"
+    RULES_EDIT = "rules.edit"
+    RULES_CHECKLIST_MANAGE = "rules.checklist"
+    RECOGNITION_EDIT = "recognition.edit"
 
 
 _ADMIN = {
@@ -35,14 +43,26 @@ _ADMIN = {
     Perm.ACCOUNT_MANAGE,
     Perm.AUDIT_VIEW,
     Perm.EXPORT,
+    Perm.MEMBER_EDIT,
+    Perm.DUES_EDIT,
+    Perm.ACTIVITY_EDIT,
+    Perm.COMPLAINT_HANDLE,
+    Perm.RULES_EDIT,
+    Perm.RECOGNITION_EDIT,
 }
 
+#: Who works with members face to face may see their full ID numbers and phones, one audited
+#: unmasking at a time; everyone else sees them masked (110105********1234, 138****1234).
+_FRONT_LINE = {Perm.MEMBER_UNMASK}
+
 ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
-    Role.NATIONAL_ADMIN: frozenset(_ADMIN | {Perm.UNIT_MOVE}),
+    Role.NATIONAL_ADMIN: frozenset(_ADMIN | {Perm.UNIT_MOVE, Perm.RULES_CHECKLIST_MANAGE}),
     Role.PROVINCIAL_ADMIN: frozenset(_ADMIN | {Perm.UNIT_MOVE}),
     Role.CITY_ADMIN: frozenset(_ADMIN),
-    Role.GRASSROOTS_SECRETARY: frozenset(_ADMIN),
-    Role.BRANCH_STAFF: frozenset({Perm.PROFILE_EDIT}),
+    Role.GRASSROOTS_SECRETARY: frozenset(_ADMIN | _FRONT_LINE),
+    Role.BRANCH_STAFF: frozenset(
+        {Perm.PROFILE_EDIT, Perm.MEMBER_EDIT, Perm.DUES_EDIT, Perm.ACTIVITY_EDIT} | _FRONT_LINE
+    ),
     Role.REVIEWER: frozenset({Perm.EXPORT}),
     Role.VIEWER: frozenset({Perm.EXPORT}),
 }

@@ -3,9 +3,9 @@
 from typing import Any
 
 from django import forms
-from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from jiceng.core.files import validate_image_upload
 from jiceng.core.forms import StyledFormMixin
 
 from .models import (
@@ -132,27 +132,10 @@ class LeadingGroupForm(VersionedForm):
         fields = ["name", "role", "title", "phone"]
 
 
-ALLOWED_IMAGE_TYPES = {"JPEG", "PNG", "WEBP"}
-
-
 class PhotoForm(VersionedForm):
     class Meta:
         model = VenuePhoto
         fields = ["image", "caption"]
 
     def clean_image(self) -> Any:
-        image = self.cleaned_data["image"]
-        if image and image.size > settings.MAX_PHOTO_BYTES:
-            raise forms.ValidationError(
-                _("The photo is %(size)s MB; the limit is %(limit)s MB.")
-                % {
-                    "size": round(image.size / 1048576, 1),
-                    "limit": round(settings.MAX_PHOTO_BYTES / 1048576, 1),
-                }
-            )
-        kind = getattr(getattr(image, "image", None), "format", None)
-        if kind is not None and kind not in ALLOWED_IMAGE_TYPES:
-            raise forms.ValidationError(
-                _("Upload a JPEG, PNG or WebP photo (this file is %(kind)s).") % {"kind": kind}
-            )
-        return image
+        return validate_image_upload(self.cleaned_data["image"])

@@ -30,9 +30,14 @@ INSTALLED_APPS = [
     "django_htmx",
     "rest_framework",
     "drf_spectacular",
+    "django_tasks",
+    "django_tasks_db",
     "jiceng.core",
     "jiceng.org",
     "jiceng.accounts",
+    "jiceng.members",
+    "jiceng.dues",
+    "jiceng.activities",
     "jiceng.api",
 ]
 
@@ -197,7 +202,29 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 MAX_PHOTO_BYTES = env_int("MAX_PHOTO_BYTES", 5 * 1024 * 1024)
+MAX_DOCUMENT_BYTES = env_int("MAX_DOCUMENT_BYTES", 20 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+# Uploads larger than this go to a temporary file instead of memory.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+
+# --- Member rosters ---------------------------------------------------------------------------
+# A roster upload may be this large (the file as uploaded) ...
+MAX_IMPORT_BYTES = env_int("MAX_IMPORT_BYTES", 100 * 1024 * 1024)
+# ... and an .xlsx may unpack to no more than this (zip-bomb guard).
+MAX_IMPORT_UNPACKED_BYTES = env_int("MAX_IMPORT_UNPACKED_BYTES", 2 * 1024 * 1024 * 1024)
+# ID numbers are encrypted at rest (AES-256-GCM) and indexed by a keyed hash (HMAC-SHA256).
+# In production set MEMBER_DATA_KEY to 32 random bytes, base64-encoded; without it the keys
+# are derived from SECRET_KEY, which is fine for a local install but ties them together.
+MEMBER_DATA_KEY = env_str("MEMBER_DATA_KEY", "")
+
+# --- Background jobs --------------------------------------------------------------------------
+# Imports, large exports and roll-up rebuilds run in a job queue (django-tasks) whose queue is a
+# table in the same database, so the embedded set-up needs no other server. `make run` starts
+# one worker (`manage.py db_worker`) beside the web server.
+TASKS = {"default": {"BACKEND": env_str("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
+# A running job that has not reported progress for this long is shown as interrupted and may
+# be resumed.
+JOB_STALE_SECONDS = env_int("JOB_STALE_SECONDS", 120)
 
 # --- API --------------------------------------------------------------------------------------
 REST_FRAMEWORK = {

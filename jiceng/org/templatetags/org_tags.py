@@ -32,3 +32,12 @@ def field_value(item: Model, name: str) -> Any:
 @register.filter
 def completeness_class(percent: int) -> str:
     return f"completeness-{min(100, max(0, round(percent / 20) * 20))}"
+
+
+@register.inclusion_tag("org/_unit_tabs.html")
+def unit_tabs(unit: Any, active: str) -> dict[str, Any]:
+    """The unit's tab bar; `active` is the key of the page being shown."""
+    from jiceng.org.tabs import unit_tabs as registered
+
+    tabs = [(tab.key, tab.label, tab.url(unit.pk)) for tab in registered()]
+    return {"tabs": tabs, "active": active, "unit": unit}

@@ -1,0 +1,74 @@
+"""Background jobs the user can watch: the part every job shares.
+
+A job is a row the page polls for progress, plus a django-tasks task that does the work in the
+worker (`manage.py db_worker`). The task is enqueued in the same transaction that creates or
+advances the job row, so a job never exists without its task, nor a task without its job.
+
+A worker that dies mid-job leaves the row "running" with a heartbeat that stops moving; after
+JOB_STALE_SECONDS the page shows it as interrupted and offers to resume it. Each job kind makes
+its own work resumable (an import commits in batches with a checkpoint).
+"""
+
+import datetime
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Job(models.Model):
+    unit = models.ForeignKey("org.Unit", verbose_name=_("unit"), on_delete=models.PROTECT)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    progress_done = models.PositiveIntegerField(_("done"), default=0)
+    progress_total = models.PositiveIntegerField(_("total"), default=0)
+    heartbeat_at = models.DateTimeField(_("last progress"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    #: Why the job stopped without finishing: a stable code and a message for people.
+    failure_code = models.CharField(_("failure code"), max_length=40, blank=True)
+    failure_message = models.TextField(_("failure"), blank=True)
+
+    #: States in which a worker is (or should be) working on the job.
+    RUNNING_STATES: frozenset[str] = frozenset()
+
+    class Meta:
+        abstract = True
+
+    @property
+    def percent(self) -> int:
+        if not self.progress_total:
+            return 0
+        return min(100, int(100 * self.progress_done / self.progress_total))
+
+    @property
+    def is_running(self) -> bool:
+        return getattr(self, "state", "") in self.RUNNING_STATES
+
+    @property
+    def is_stale(self) -> bool:
+        """Running, but no progress for JOB_STALE_SECONDS: its worker has most likely died."""
+        if not self.is_running:
+            return False
+        last = self.heartbeat_at or self.created_at
+        return timezone.now() - last > datetime.timedelta(seconds=settings.JOB_STALE_SECONDS)
+
+    def report_progress(self, done: int, total: int | None = None, **extra: Any) -> None:
+        """Save progress (and any other changed fields) and move the heartbeat."""
+        self.progress_done = done
+        fields = ["progress_done", "heartbeat_at", *extra]
+        if total is not None:
+            self.progress_total = total
+            fields.append("progress_total")
+        for name, value in extra.items():
+            setattr(self, name, value)
+        self.heartbeat_at = timezone.now()
+        self.save(update_fields=fields)

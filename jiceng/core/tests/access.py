@@ -1,0 +1,93 @@
+"""The access matrix's cases for the core, tree, account and API pages.
+
+Each app that adds pages keeps its own `tests/access.py` with `CASES` (URL name → Case) and
+`make_objects(tree, objects)`, which adds the rows its cases point at; the matrix test merges
+them in INSTALLED_APPS order, so a later app's objects may use an earlier app's.
+"""
+
+import io
+from collections.abc import Callable
+from dataclasses import dataclass
+from types import SimpleNamespace
+from typing import Any
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image
+
+from conftest import Tree, make_user
+from jiceng.accounts.roles import Perm, Role
+from jiceng.core.actor import Actor
+from jiceng.org import services
+from jiceng.org.models import StaffMember, VenuePhoto
+
+
+@dataclass(frozen=True)
+class Case:
+    kind: str  # "object" | "list" | "own" | "public"
+    perm: Perm | None = None
+    method: str = "get"
+    kwargs: Callable[[Any], dict[str, Any]] | None = None
+    #: for lists: a string that identifies the target object and must not leak to outsiders
+    marker: Callable[[Any], str] | None = None
+    #: POST data, when the default (a version and a language) is not enough to reach the view
+    data: Callable[[Any], dict[str, Any]] | None = None
+
+
+def png(name: str = "venue.png") -> SimpleUploadedFile:
+    buf = io.BytesIO()
+    Image.new("RGB", (8, 8), "red").save(buf, "PNG")
+    return SimpleUploadedFile(name, buf.getvalue(), content_type="image/png")
+
+
+UNIT = lambda o: {"pk": o.tree.branch.pk}  # noqa: E731
+
+CASES: dict[str, Case] = {
+    "home": Case("own"),
+    "set_language": Case("public", method="post"),
+    "accounts:login": Case("public"),
+    "accounts:logout": Case("own", method="post"),
+    "accounts:password_change": Case("own"),
+    "accounts:list": Case("list", Perm.ACCOUNT_MANAGE, marker=lambda o: o.account.username),
+    "accounts:create": Case("list", Perm.ACCOUNT_MANAGE),
+    "accounts:edit": Case("object", Perm.ACCOUNT_MANAGE, kwargs=lambda o: {"pk": o.account.pk}),
+    "accounts:unlock": Case("object", Perm.ACCOUNT_MANAGE, "post", lambda o: {"pk": o.account.pk}),
+    "org:search": Case("list", marker=lambda o: o.tree.branch.code),
+    "org:unit": Case("object", kwargs=UNIT),
+    "org:unit_edit": Case("object", Perm.UNIT_EDIT, kwargs=UNIT),
+    "org:unit_move": Case("object", Perm.UNIT_MOVE, kwargs=lambda o: {"pk": o.tree.group.pk}),
+    "org:unit_create": Case("object", Perm.UNIT_CREATE, kwargs=UNIT),
+    "org:unit_export": Case("object", Perm.EXPORT, kwargs=UNIT),
+    "org:venue_edit": Case("object", Perm.PROFILE_EDIT, kwargs=UNIT),
+    "org:section_create": Case(
+        "object", Perm.PROFILE_EDIT, kwargs=lambda o: {"pk": o.tree.branch.pk, "section": "staff"}
+    ),
+    "org:section_edit": Case(
+        "object",
+        Perm.PROFILE_EDIT,
+        kwargs=lambda o: {"pk": o.tree.branch.pk, "section": "staff", "item_pk": o.staff.pk},
+    ),
+    "org:section_delete": Case(
+        "object",
+        Perm.PROFILE_EDIT,
+        "post",
+        lambda o: {"pk": o.tree.branch.pk, "section": "staff", "item_pk": o.staff.pk},
+    ),
+    "org:venue_photo": Case("object", kwargs=lambda o: {"pk": o.photo.pk}),
+    "core:audit": Case("list", Perm.AUDIT_VIEW, marker=lambda o: "蜀山区城关分会"),
+    "api:me": Case("own"),
+    "api:schema": Case("own"),
+    "api:unit-list": Case("list", marker=lambda o: o.tree.branch.code),
+    "api:unit-detail": Case("object", kwargs=UNIT),
+    "api:unit-children": Case("object", kwargs=UNIT),
+}
+
+
+def make_objects(tree: Tree, objects: SimpleNamespace) -> None:
+    actor = Actor.system()
+    objects.staff = services.profile_item_create(
+        actor=actor, unit=tree.branch, model=StaffMember, data={"name": "王芳", "post": "联络员"}
+    )
+    objects.photo = services.profile_item_create(
+        actor=actor, unit=tree.branch, model=VenuePhoto, data={"image": png(), "caption": "门头"}
+    )
+    objects.account = make_user("group_staff", Role.BRANCH_STAFF, tree.group)
