@@ -4,6 +4,10 @@ A job is a row the page polls for progress, plus a django-tasks task that does t
 worker (`manage.py db_worker`). The task is enqueued in the same transaction that creates or
 advances the job row, so a job never exists without its task, nor a task without its job.
 
+Progress is published twice: durably on the row (with the checkpoint a resumed job starts
+from) and in the shared cache, which is the only channel that works while a job holds one long
+transaction (an all-or-nothing import) that its own row updates would be hidden inside.
+
 A worker that dies mid-job leaves the row "running" with a heartbeat that stops moving; after
 JOB_STALE_SECONDS the page shows it as interrupted and offers to resume it. Each job kind makes
 its own work resumable (an import commits in batches with a checkpoint).
@@ -13,6 +17,7 @@ import datetime
 from typing import Any
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -36,6 +41,8 @@ class Job(models.Model):
     #: Why the job stopped without finishing: a stable code and a message for people.
     failure_code = models.CharField(_("failure code"), max_length=40, blank=True)
     failure_message = models.TextField(_("failure"), blank=True)
+    #: Values for the failure's message, so it can be shown in the reader's language.
+    failure_params = models.JSONField(default=dict, blank=True)
 
     #: States in which a worker is (or should be) working on the job.
     RUNNING_STATES: frozenset[str] = frozenset()
@@ -44,10 +51,25 @@ class Job(models.Model):
         abstract = True
 
     @property
+    def _progress_key(self) -> str:
+        return f"job-progress:{self._meta.label_lower}:{self.pk}"
+
+    def live_progress(self) -> tuple[int, int, datetime.datetime | None]:
+        """(done, total, last heartbeat): the newer of the row and the cache."""
+        cached = cache.get(self._progress_key)
+        row = (self.progress_done, self.progress_total, self.heartbeat_at)
+        if cached is None or not self.is_running:
+            return row
+        if row[2] is not None and row[2] >= cached[2]:
+            return row
+        return cached
+
+    @property
     def percent(self) -> int:
-        if not self.progress_total:
+        done, total, _at = self.live_progress()
+        if not total:
             return 0
-        return min(100, int(100 * self.progress_done / self.progress_total))
+        return min(100, int(100 * done / total))
 
     @property
     def is_running(self) -> bool:
@@ -58,16 +80,24 @@ class Job(models.Model):
         """Running, but no progress for JOB_STALE_SECONDS: its worker has most likely died."""
         if not self.is_running:
             return False
-        last = self.heartbeat_at or self.created_at
+        last = self.live_progress()[2] or self.created_at
         return timezone.now() - last > datetime.timedelta(seconds=settings.JOB_STALE_SECONDS)
 
-    def report_progress(self, done: int, total: int | None = None, **extra: Any) -> None:
-        """Save progress (and any other changed fields) and move the heartbeat."""
+    def publish_progress(self, done: int, total: int | None = None) -> None:
+        """Progress for the page only (the cache), from inside a long transaction."""
         self.progress_done = done
-        fields = ["progress_done", "heartbeat_at", *extra]
         if total is not None:
             self.progress_total = total
-            fields.append("progress_total")
+        cache.set(
+            self._progress_key,
+            (done, self.progress_total, timezone.now()),
+            timeout=7 * 86400,
+        )
+
+    def report_progress(self, done: int, total: int | None = None, **extra: Any) -> None:
+        """Save progress (and any other changed fields) on the row and move the heartbeat."""
+        self.publish_progress(done, total)
+        fields = ["progress_done", "progress_total", "heartbeat_at", *extra]
         for name, value in extra.items():
             setattr(self, name, value)
         self.heartbeat_at = timezone.now()

@@ -6,3 +6,8 @@ class MembersConfig(AppConfig):
     name = "jiceng.members"
     label = "members"
     verbose_name = _("Members")
+
+    def ready(self) -> None:
+        from jiceng.org.tabs import UnitTab, register_unit_tab
+
+        register_unit_tab(UnitTab("members", _("Members"), "members:list", order=30))

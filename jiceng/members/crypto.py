@@ -42,7 +42,9 @@ def _master_key() -> bytes:
         try:
             key = base64.b64decode(configured, validate=True)
         except (binascii.Error, ValueError):
-            raise ImproperlyConfigured("MEMBER_DATA_KEY must be base64 (32 random bytes).") from None
+            raise ImproperlyConfigured(
+                "MEMBER_DATA_KEY must be base64 (32 random bytes)."
+            ) from None
         if len(key) != 32:
             raise ImproperlyConfigured("MEMBER_DATA_KEY must decode to exactly 32 bytes.")
         return key

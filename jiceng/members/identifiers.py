@@ -8,6 +8,7 @@ message in the user's language that says what is wrong and what would be right.
 import datetime
 import re
 import unicodedata
+from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -33,11 +34,51 @@ ID_RE = re.compile(r"^\d{17}[\dX]$")
 LEGACY_ID_RE = re.compile(r"^\d{15}$")
 
 
+#: Why an identifier is refused: (code, reason) → message, formatted with the error's params.
+MESSAGES = {
+    ("invalid_credit_code", "length"): _(
+        "“%(value)s” is not a unified social credit code: it has %(n)s characters, a credit code "
+        "has 18."
+    ),
+    ("invalid_credit_code", "characters"): _(
+        "“%(value)s” is not a unified social credit code: characters 3–8 must be digits and the "
+        "letters I, O, Z, S and V are never used."
+    ),
+    ("invalid_credit_code", "check"): _(
+        "Credit code “%(value)s” fails its check: the last character should be “%(expected)s”, "
+        "not “%(actual)s”. Check the code for a typing error."
+    ),
+    ("invalid_id_number", "form"): _(
+        "“%(value)s” is not a citizen ID number: it must be 18 characters, 17 digits followed by "
+        "a digit or X."
+    ),
+    ("invalid_id_number", "birth_date"): _(
+        "ID number “%(value)s” has no valid birth date (digits 7–14: %(digits)s)."
+    ),
+    ("invalid_id_number", "check"): _(
+        "ID number “%(value)s” fails its check: the last character should be “%(expected)s”, "
+        "not “%(actual)s”. Check it for a typing error."
+    ),
+}
+
+
 class IdentifierError(ValueError):
-    def __init__(self, code: str, message: object):
-        super().__init__(str(message))
+    def __init__(self, code: str, reason: str, **params: Any):
+        super().__init__(f"{code}/{reason}")
         self.code = code
-        self.message = message
+        self.reason = reason
+        self.params = {"reason": reason, **params}
+
+    @property
+    def message(self) -> str:
+        return render_message(self.code, self.params)
+
+    def __str__(self) -> str:
+        return self.message
+
+
+def render_message(code: str, params: dict[str, Any]) -> str:
+    return str(MESSAGES[(code, params["reason"])]) % params
 
 
 def compact(value: object) -> str:
@@ -55,31 +96,12 @@ def check_credit_code(value: object) -> str:
     code = compact(value)
     if len(code) != 18 or not CREDIT_CODE_BODY_RE.match(code[:17]):
         if len(code) != 18:
-            raise IdentifierError(
-                "invalid_credit_code",
-                _(
-                    "“%(value)s” is not a unified social credit code: it has %(n)s characters, "
-                    "a credit code has 18."
-                )
-                % {"value": value, "n": len(code)},
-            )
-        raise IdentifierError(
-            "invalid_credit_code",
-            _(
-                "“%(value)s” is not a unified social credit code: characters 3–8 must be digits "
-                "and the letters I, O, Z, S and V are never used."
-            )
-            % {"value": value},
-        )
+            raise IdentifierError("invalid_credit_code", "length", value=str(value), n=len(code))
+        raise IdentifierError("invalid_credit_code", "characters", value=str(value))
     expected = credit_code_check_char(code[:17])
     if code[17] != expected:
         raise IdentifierError(
-            "invalid_credit_code",
-            _(
-                "Credit code “%(value)s” fails its check: the last character should be "
-                "“%(expected)s”, not “%(actual)s”. Check the code for a typing error."
-            )
-            % {"value": code, "expected": expected, "actual": code[17]},
+            "invalid_credit_code", "check", value=code, expected=expected, actual=code[17]
         )
     return code
 
@@ -103,36 +125,20 @@ def check_id_number(value: object) -> tuple[str, bool]:
         born = _birth_date("19" + number[6:12])
         if born is None:
             raise IdentifierError(
-                "invalid_id_number",
-                _("ID number “%(value)s” has no valid birth date (digits 7–12).")
-                % {"value": value},
+                "invalid_id_number", "birth_date", value=str(value), digits=number[6:12]
             )
         return number, True
     if not ID_RE.match(number):
-        raise IdentifierError(
-            "invalid_id_number",
-            _(
-                "“%(value)s” is not a citizen ID number: it must be 18 characters, 17 digits "
-                "followed by a digit or X."
-            )
-            % {"value": value},
-        )
+        raise IdentifierError("invalid_id_number", "form", value=str(value))
     born = _birth_date(number[6:14])
     if born is None or born > timezone.localdate() or born.year < 1800:
         raise IdentifierError(
-            "invalid_id_number",
-            _("ID number “%(value)s” has no valid birth date (digits 7–14: %(digits)s).")
-            % {"value": value, "digits": number[6:14]},
+            "invalid_id_number", "birth_date", value=str(value), digits=number[6:14]
         )
     expected = id_check_char(number[:17])
     if number[17] != expected:
         raise IdentifierError(
-            "invalid_id_number",
-            _(
-                "ID number “%(value)s” fails its check: the last character should be "
-                "“%(expected)s”, not “%(actual)s”. Check it for a typing error."
-            )
-            % {"value": number, "expected": expected, "actual": number[17]},
+            "invalid_id_number", "check", value=number, expected=expected, actual=number[17]
         )
     return number, False
 
@@ -142,3 +148,15 @@ def mask_id_number(number: str) -> str:
     if len(number) <= 10:
         return "*" * len(number)
     return number[:6] + "*" * (len(number) - 10) + number[-4:]
+
+
+def make_credit_code(*, kind: str, area: str, body: str) -> str:
+    """A well-formed credit code: `kind` (92, 91, …), a 6-digit area, a 9-character organisation
+    code; the check character is computed. For demo data and tests."""
+    first17 = f"{kind}{area}{body}"
+    return first17 + credit_code_check_char(first17)
+
+
+def make_id_number(*, area: str, born: datetime.date, sequence: int) -> str:
+    first17 = f"{area}{born:%Y%m%d}{sequence:03d}"
+    return first17 + id_check_char(first17)

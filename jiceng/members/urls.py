@@ -1,7 +1,25 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-from . import views  # noqa: F401
+from . import views
 
 app_name = "members"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("units/<int:pk>/members/", views.member_list, name="list"),
+    path("units/<int:pk>/members/new/", views.member_create, name="create"),
+    path("units/<int:pk>/members/export.csv", views.member_export_csv, name="export_csv"),
+    path("units/<int:pk>/members/export/", views.member_export_start, name="export_start"),
+    path("units/<int:pk>/members/import/", views.import_upload, name="import_upload"),
+    path("units/<int:pk>/members/imports/", views.import_list, name="import_list"),
+    path("members/<int:pk>/", views.member_detail, name="detail"),
+    path("members/<int:pk>/edit/", views.member_edit, name="edit"),
+    path("members/<int:pk>/move/", views.member_move, name="move"),
+    path("members/<int:pk>/unmask/", views.member_unmask, name="unmask"),
+    path("member-imports/<int:pk>/", views.import_detail, name="import"),
+    path("member-imports/<int:pk>/mapping/", views.import_configure, name="import_configure"),
+    path("member-imports/<int:pk>/commit/", views.import_commit, name="import_commit"),
+    path("member-imports/<int:pk>/resume/", views.import_resume, name="import_resume"),
+    path("member-imports/<int:pk>/report.xlsx", views.import_report, name="import_report"),
+    path("member-exports/<int:pk>/", views.export_detail, name="export"),
+    path("member-exports/<int:pk>/download/", views.export_download, name="export_download"),
+]

@@ -119,3 +119,19 @@ def unit_profile(*, unit: Unit) -> UnitProfile:
         duties=profile.duties,
     )
     return profile
+
+
+def unit_anchors(*, unit: Unit) -> tuple[int, int | None]:
+    """(province id, grassroots association id) of a unit: the ancestors that fact tables
+    carry, denormalised. The grassroots id is None above the grassroots level."""
+    steplen = Unit.steplen
+    prefixes = [unit.path[:end] for end in range(steplen, len(unit.path) + 1, steplen)]
+    if len(prefixes) < 2:
+        raise ValueError("the national unit has no province")
+    rows = Unit.objects.filter(path__in=prefixes[1:]).values_list("pk", "path", "level")
+    by_path = {path: (pk, level) for pk, path, level in rows}
+    province_id = by_path[prefixes[1]][0]
+    grassroots_id = next(
+        (pk for pk, level in by_path.values() if level == Level.GRASSROOTS), None
+    )
+    return province_id, grassroots_id

@@ -217,6 +217,22 @@ MAX_IMPORT_UNPACKED_BYTES = env_int("MAX_IMPORT_UNPACKED_BYTES", 2 * 1024 * 1024
 # are derived from SECRET_KEY, which is fine for a local install but ties them together.
 MEMBER_DATA_KEY = env_str("MEMBER_DATA_KEY", "")
 
+# --- Cache ----------------------------------------------------------------------------------
+# Shared by the web workers and the job worker (job progress, rate limits): files in var/ for
+# the embedded set-up, Redis when REDIS_URL is set (redis://127.0.0.1:6379/0).
+REDIS_URL = env_str("REDIS_URL", "")
+if REDIS_URL:
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(VAR_DIR / "cache"),
+        }
+    }
+
 # --- Background jobs --------------------------------------------------------------------------
 # Imports, large exports and roll-up rebuilds run in a job queue (django-tasks) whose queue is a
 # table in the same database, so the embedded set-up needs no other server. `make run` starts

@@ -15,6 +15,7 @@ class ImportMode(models.TextChoices):
 
 
 class ImportState(models.TextChoices):
+    INSPECTING = "inspecting", _("Reading the file")
     MAPPING = "mapping", _("Check the columns")
     VALIDATING = "validating", _("Checking every row")
     PREVIEWED = "previewed", _("Checked: ready to import")
@@ -50,7 +51,7 @@ class MemberImport(Job):
         _("mode"), max_length=16, choices=ImportMode.choices, default=ImportMode.VALID_ONLY
     )
     state = models.CharField(
-        _("state"), max_length=16, choices=ImportState.choices, default=ImportState.MAPPING
+        _("state"), max_length=16, choices=ImportState.choices, default=ImportState.INSPECTING
     )
     #: Source row up to which the commit is durable (valid-only mode commits in batches).
     checkpoint_row = models.PositiveIntegerField(default=0)
@@ -64,7 +65,9 @@ class MemberImport(Job):
     #: What the check found before committing: {"created", "updated", ...}.
     preview = models.JSONField(_("preview"), default=dict, blank=True)
 
-    RUNNING_STATES = frozenset({ImportState.VALIDATING, ImportState.IMPORTING})
+    RUNNING_STATES = frozenset(
+        {ImportState.INSPECTING, ImportState.VALIDATING, ImportState.IMPORTING}
+    )
 
     class Meta:
         verbose_name = _("member import")

@@ -78,8 +78,10 @@ class Member(Versioned):
         _("registration number"),
         max_length=15,
         blank=True,
-        help_text=_("The old 13- or 15-digit business registration number, for businesses "
-                    "registered before credit codes."),
+        help_text=_(
+            "The old 13- or 15-digit business registration number, for businesses "
+            "registered before credit codes."
+        ),
     )
     id_number_encrypted = models.BinaryField(_("ID number (encrypted)"), null=True, editable=False)
     id_number_index = models.CharField(max_length=32, blank=True, editable=False)

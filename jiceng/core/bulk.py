@@ -1,0 +1,80 @@
+"""Set-based writes for bulk jobs, at the speed of the engine rather than of the ORM.
+
+`bulk_create` builds a statement of a few hundred rows at a time and prepares every value
+through the field (32 s for a million rows on SQLite, 41 s on PostgreSQL, on our machines);
+`executemany` of one prepared INSERT on SQLite and `COPY … FROM STDIN` on PostgreSQL do the
+same in a few seconds. Callers pass values already in the form the database stores: use
+`adapter(connection)` to convert dates, datetimes and JSON once per value.
+"""
+
+import json
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
+
+from django.db import models
+from django.db.backends.base.base import BaseDatabaseWrapper
+
+
+def columns_of(model: type[models.Model], fields: Sequence[str]) -> list[str]:
+    return [model._meta.get_field(name).column for name in fields]  # type: ignore[union-attr]
+
+
+def insert_rows(
+    connection: BaseDatabaseWrapper,
+    model: type[models.Model],
+    fields: Sequence[str],
+    rows: Iterable[Sequence[Any]],
+) -> None:
+    """INSERT the rows (tuples in `fields` order) into the model's table."""
+    qn = connection.ops.quote_name
+    table = qn(model._meta.db_table)
+    cols = ", ".join(qn(c) for c in columns_of(model, fields))
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY {table} ({cols}) FROM STDIN") as copy:  # type: ignore[attr-defined]
+                for row in rows:
+                    copy.write_row(row)
+        else:
+            marks = ", ".join(["%s"] * len(fields))
+            # Identifiers come from model metadata, quoted; values are bound parameters.
+            sql = f"INSERT INTO {table} ({cols}) VALUES ({marks})"  # noqa: S608
+            cursor.executemany(sql, list(rows))
+
+
+def update_rows(
+    connection: BaseDatabaseWrapper,
+    model: type[models.Model],
+    fields: Sequence[str],
+    rows: Iterable[Sequence[Any]],
+    *,
+    extra_set: str = "",
+) -> None:
+    """UPDATE by primary key: each row is (values in `fields` order..., pk). `extra_set` adds
+    raw assignments such as "version = version + 1"."""
+    qn = connection.ops.quote_name
+    table = qn(model._meta.db_table)
+    assignments = [f"{qn(c)} = %s" for c in columns_of(model, fields)]
+    if extra_set:
+        assignments.append(extra_set)
+    pk = qn(model._meta.pk.column)  # type: ignore[union-attr]
+    sql = f"UPDATE {table} SET {', '.join(assignments)} WHERE {pk} = %s"  # noqa: S608
+    batch = list(rows)
+    if batch:
+        with connection.cursor() as cursor:
+            cursor.executemany(sql, batch)
+
+
+def adapter(connection: BaseDatabaseWrapper) -> dict[str, Callable[[Any], Any]]:
+    """Converters to the stored form: "date", "datetime", "json"."""
+    ops = connection.ops
+    if connection.vendor == "postgresql":
+        return {
+            "date": lambda v: v,
+            "datetime": lambda v: v,
+            "json": lambda v: json.dumps(v, ensure_ascii=False),
+        }
+    return {
+        "date": lambda v: None if v is None else v.isoformat(),
+        "datetime": ops.adapt_datetimefield_value,
+        "json": lambda v: json.dumps(v, ensure_ascii=False),
+    }

@@ -1,0 +1,588 @@
+"""Checking and committing a roster, batch by batch.
+
+One pass over the rows does everything: parse and check each row (`rows.py`), then per batch
+of valid rows look up the members they name (by credit code nationwide, by name and operator
+inside the target unit for rows without a code), decide create / update / unchanged / refused,
+and — when committing — write the batch with the engine's bulk path (`core/bulk.py`).
+
+Durability:
+- valid-only: each batch commits in its own transaction together with the job's counters and
+  its checkpoint (the last source row it covers). A process killed mid-import loses at most the
+  batch in flight; running the job again skips rows up to the checkpoint (still reading them,
+  to know their credit codes) and ends in the same state as an uninterrupted run.
+- all-or-nothing: the whole import is one transaction, rolled back if any row fails; progress
+  then reaches the page through the cache (see core/jobs.py).
+"""
+
+import hashlib
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
+
+from jiceng.core import bulk
+from jiceng.org.models import Unit
+
+from .. import crypto
+from ..models import ImportMode, ImportProblem, Member, MemberImport, MemberStatus
+from ..rules import MEMBER_LEVELS, credit_code_taken_params, member_flags
+from .errors import UnusableInput
+from .layout import Layout
+from .readers import Roster, open_roster
+from .rows import ERROR, Problem, Row, RowParser, unit_keys
+
+if TYPE_CHECKING:
+    from jiceng.accounts.models import User
+
+BATCH_ROWS = 2000
+PREVIEW, COMMIT = "preview", "commit"
+
+#: Columns written for a new member, in order.
+INSERT_FIELDS = (
+    "unit",
+    "grassroots",
+    "province",
+    "member_type",
+    "business_name",
+    "operator",
+    "credit_code",
+    "registration_number",
+    "id_number_encrypted",
+    "id_number_index",
+    "id_number_legacy",
+    "phone",
+    "industry",
+    "address",
+    "join_date",
+    "status",
+    "flags",
+    "last_import",
+    "created_at",
+    "updated_at",
+    "version",
+)
+#: Columns an update may change (an import never moves a member: that is its own action).
+UPDATE_FIELDS = (
+    "member_type",
+    "business_name",
+    "operator",
+    "credit_code",
+    "registration_number",
+    "id_number_encrypted",
+    "id_number_index",
+    "id_number_legacy",
+    "phone",
+    "industry",
+    "address",
+    "join_date",
+    "status",
+    "flags",
+    "last_import",
+    "updated_at",
+)
+#: Fields compared to tell an update from an unchanged row.
+COMPARED = (
+    "member_type",
+    "business_name",
+    "operator",
+    "credit_code",
+    "registration_number",
+    "id_number_index",
+    "id_number_legacy",
+    "phone",
+    "industry",
+    "address",
+    "join_date",
+    "status",
+    "flags",
+)
+EXISTING_VALUES = ("id", "unit_id", "unit__path", "id_number_encrypted", *COMPARED)
+
+
+@dataclass
+class Counts:
+    rows: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    rejected: int = 0
+    warnings: int = 0
+    skipped: int = 0
+
+    def as_dict(self) -> dict[str, int]:
+        return dict(self.__dict__)
+
+
+@dataclass
+class Outcome:
+    counts: Counts
+    refused: bool = False
+    touched_units: set[int] = field(default_factory=set)
+
+
+class _Refused(Exception):
+    """Raised inside the all-or-nothing transaction to roll it back."""
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        while chunk := handle.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def member_units(target: Unit) -> list[Unit]:
+    """The units a roster for `target` may put members in: target and its sub-units."""
+    return list(Unit.objects.subtree(target).filter(level__in=MEMBER_LEVELS))
+
+
+class ImportRun:
+    """One pass over a roster for a job: `phase` is PREVIEW (check only) or COMMIT."""
+
+    def __init__(self, job: MemberImport, *, phase: str, viewer: "User | None"):
+        self.job = job
+        self.phase = phase
+        self.write = phase == COMMIT
+        self.atomic = self.write and job.mode == ImportMode.ALL_OR_NOTHING
+        self.viewer = viewer
+        self.target: Unit = job.unit
+        self.layout = Layout(
+            sheet=job.sheet_name,
+            header_row=job.header_row or 0,
+            columns=job.columns,
+            mapping={int(k): v for k, v in job.mapping.items()},
+        )
+        self.field_column = {f: i for i, f in self.layout.mapping.items()}
+        self.now = timezone.now()
+        self.adapt = bulk.adapter(connection)
+        self.units = member_units(self.target)
+        self.anchors = _anchors(self.units)
+        self.held: list[Problem] = []  # all-or-nothing: problems written after the rollback
+        self.problem_rows: list[ImportProblem] = []
+
+    # --- the pass ---------------------------------------------------------------------------
+
+    def execute(self) -> Outcome:
+        if "business_name" not in self.layout.mapping.values():
+            raise UnusableInput("no_business_name_column")
+        roster = open_roster(Path(self.job.file.path), name=self.job.original_name)
+        total = roster.row_estimate(self.layout.sheet)
+        resume_from = self.job.checkpoint_row if self.write and not self.atomic else 0
+        counts = self._counts_at_start(resume_from)
+        outcome = Outcome(counts=counts)
+        self.job.report_progress(resume_from, total)
+        if self.atomic:
+            try:
+                with transaction.atomic():
+                    self._pass(roster, outcome, resume_from=0, total=total)
+                    if counts.rejected:
+                        raise _Refused
+            except _Refused:
+                outcome.refused = True
+                outcome.touched_units.clear()
+                counts.created = counts.updated = counts.unchanged = 0
+            self._save_problems(self.problem_rows)
+        else:
+            self._pass(roster, outcome, resume_from=resume_from, total=total)
+        return outcome
+
+    def _counts_at_start(self, resume_from: int) -> Counts:
+        if not resume_from:
+            ImportProblem.objects.filter(job=self.job, phase=self.phase).delete()
+            return Counts()
+        job = self.job
+        return Counts(
+            rows=job.rows_total,
+            created=job.created_count,
+            updated=job.updated_count,
+            unchanged=job.unchanged_count,
+            rejected=job.rejected_count,
+            warnings=job.warning_count,
+            skipped=job.skipped_count,
+        )
+
+    def _rows(self, roster: Roster) -> Iterator[tuple[int, list[Any]]]:
+        for number, values in roster.rows(self.layout.sheet):
+            if number > self.layout.header_row:
+                yield number, values
+
+    def _pass(self, roster: Roster, outcome: Outcome, *, resume_from: int, total: int) -> None:
+        parser = RowParser(
+            layout=self.layout,
+            default_member_type=self.job.default_member_type,
+            units=unit_keys(self.units),
+            target_name=self.target.name,
+            today=timezone.localdate(),
+        )
+        counts = outcome.counts
+        seen: dict[str, int] = {}
+        batch: list[Row] = []
+        last = resume_from
+        for number, values in self._rows(roster):
+            last = number
+            if parser.is_skipped(values):
+                if number > resume_from:
+                    counts.skipped += 1
+                continue
+            row = parser.parse(number, values)
+            code = row.values.get("credit_code")
+            if code and not row.error:
+                first = seen.get(code)
+                if first is None:
+                    seen[code] = number
+                else:
+                    row.add(
+                        Problem(
+                            "credit_code",
+                            "duplicate_in_file",
+                            ERROR,
+                            code,
+                            {"code": code, "first_row": first},
+                        )
+                    )
+            if number <= resume_from:
+                continue
+            batch.append(row)
+            if len(batch) >= BATCH_ROWS:
+                self._flush(batch, outcome, through=number, total=total)
+                batch = []
+        self._flush(batch, outcome, through=last, total=total, final=True)
+
+    # --- one batch --------------------------------------------------------------------------
+
+    def _flush(
+        self, batch: list[Row], outcome: Outcome, *, through: int, total: int, final: bool = False
+    ) -> None:
+        for attempt in range(3):
+            try:
+                self._flush_once(batch, outcome, through=through, total=total, final=final)
+                return
+            except IntegrityError:
+                # Another writer took a credit code between our lookup and our insert: look
+                # again (those rows now fail as taken) and write the batch again.
+                if attempt == 2 or self.atomic:
+                    raise
+
+    def _flush_once(
+        self, batch: list[Row], outcome: Outcome, *, through: int, total: int, final: bool
+    ) -> None:
+        counts = Counts()
+        creates: list[tuple[Any, ...]] = []
+        updates: list[tuple[Any, ...]] = []
+        touched: set[int] = set()
+        valid = [r for r in batch if not r.error]
+        by_code, holders = self._lookup_codes(valid)
+        by_name = self._lookup_names(valid)
+        for row in valid:
+            self._decide(row, by_code, holders, by_name, counts, creates, updates, touched)
+        problems = []
+        for row in batch:
+            counts.rows += 1
+            if row.error:
+                counts.rejected += 1
+            elif any(p.severity != ERROR for p in row.problems):
+                counts.warnings += 1
+            problems.extend(self._problem_rows(row))
+
+        if not self.write:
+            self._save_problems(problems)
+            self._add(outcome.counts, counts)
+            self.job.report_progress(through, total)
+            return
+        if self.atomic:
+            self.problem_rows.extend(problems)
+            self._write(creates, updates)
+            self._add(outcome.counts, counts)
+            outcome.touched_units |= touched
+            self.job.publish_progress(through, total)
+            return
+        with transaction.atomic():
+            self._write(creates, updates)
+            self._save_problems(problems)
+            merged = Counts(**outcome.counts.as_dict())
+            self._add(merged, counts)
+            self._checkpoint(merged, through, total)
+        outcome.counts = merged
+        outcome.touched_units |= touched
+
+    def _decide(
+        self,
+        row: Row,
+        by_code: dict[str, dict[str, Any]],
+        holders: dict[str, dict[str, Any]],
+        by_name: dict[tuple[str, str], dict[str, Any]],
+        counts: Counts,
+        creates: list[tuple[Any, ...]],
+        updates: list[tuple[Any, ...]],
+        touched: set[int],
+    ) -> None:
+        values = row.values
+        code = values.get("credit_code", "")
+        if code:
+            existing = by_code.get(code)
+        else:
+            existing = by_name.get((values["business_name"], values.get("operator", "")))
+        status = values.get("status") or (existing["status"] if existing else MemberStatus.ACTIVE)
+        holder = holders.get(code) if code else None
+        if (
+            holder is not None
+            and status == MemberStatus.ACTIVE
+            and (existing is None or holder["id"] != existing["id"])
+        ):
+            unit = Unit(name=holder["unit__name"], path=holder["unit__path"])
+            row.add(
+                Problem(
+                    "credit_code",
+                    "credit_code_taken",
+                    ERROR,
+                    code,
+                    credit_code_taken_params(
+                        code=code,
+                        holder_name=holder["business_name"],
+                        holder_unit=unit,
+                        viewer=self.viewer,
+                    ),
+                )
+            )
+            return
+        if row.id_number:
+            values["id_number_index"] = crypto.blind_index(row.id_number)
+            values["id_number_legacy"] = row.id_legacy
+        if existing is None:
+            self._create(row, status, counts, creates, touched)
+        else:
+            self._update(row, existing, status, counts, updates, touched)
+
+    def _create(
+        self,
+        row: Row,
+        status: str,
+        counts: Counts,
+        creates: list[tuple[Any, ...]],
+        touched: set[int],
+    ) -> None:
+        v = row.values
+        unit_id = v.get("unit_id", self.target.pk)
+        province_id, grassroots_id = self.anchors[unit_id]
+        flags = member_flags(
+            member_type=v["member_type"],
+            credit_code=v.get("credit_code", ""),
+            phone_kind=row.phone_kind,
+            join_date=v.get("join_date"),
+            id_legacy=row.id_legacy,
+        )
+        counts.created += 1
+        touched.add(unit_id)
+        if not self.write:
+            return
+        now = self.adapt["datetime"](self.now)
+        creates.append(
+            (
+                unit_id,
+                grassroots_id,
+                province_id,
+                v["member_type"],
+                v["business_name"],
+                v.get("operator", ""),
+                v.get("credit_code", ""),
+                v.get("registration_number", ""),
+                crypto.encrypt(row.id_number) if row.id_number else None,
+                v.get("id_number_index", ""),
+                row.id_legacy,
+                v.get("phone", ""),
+                v.get("industry", ""),
+                v.get("address", ""),
+                self.adapt["date"](v.get("join_date")),
+                status,
+                self.adapt["json"](flags),
+                self.job.pk,
+                now,
+                now,
+                1,
+            )
+        )
+
+    def _update(
+        self,
+        row: Row,
+        existing: dict[str, Any],
+        status: str,
+        counts: Counts,
+        updates: list[tuple[Any, ...]],
+        touched: set[int],
+    ) -> None:
+        merged = {name: existing[name] for name in COMPARED}
+        for name, value in row.values.items():
+            if name in merged:
+                merged[name] = value
+        merged["status"] = status
+        merged["flags"] = member_flags(
+            member_type=merged["member_type"],
+            credit_code=merged["credit_code"],
+            phone_kind=row.phone_kind or _phone_kind(merged["phone"]),
+            join_date=merged["join_date"],
+            id_legacy=merged["id_number_legacy"],
+        )
+        if all(merged[name] == existing[name] for name in COMPARED):
+            counts.unchanged += 1
+            return
+        counts.updated += 1
+        touched.add(existing["unit_id"])
+        if not self.write:
+            return
+        encrypted = (
+            crypto.encrypt(row.id_number) if row.id_number else existing["id_number_encrypted"]
+        )
+        updates.append(
+            (
+                merged["member_type"],
+                merged["business_name"],
+                merged["operator"],
+                merged["credit_code"],
+                merged["registration_number"],
+                encrypted,
+                merged["id_number_index"],
+                merged["id_number_legacy"],
+                merged["phone"],
+                merged["industry"],
+                merged["address"],
+                self.adapt["date"](merged["join_date"]),
+                merged["status"],
+                self.adapt["json"](merged["flags"]),
+                self.job.pk,
+                self.adapt["datetime"](self.now),
+                existing["id"],
+            )
+        )
+
+    # --- lookups ----------------------------------------------------------------------------
+
+    def _lookup_codes(
+        self, rows: list[Row]
+    ) -> tuple[dict[str, dict[str, Any]], dict[str, dict[str, Any]]]:
+        """(members to update, by code: in the target's subtree, active ones first) and
+        (active holders of the codes anywhere, by code)."""
+        codes = [r.values["credit_code"] for r in rows if r.values.get("credit_code")]
+        if not codes:
+            return {}, {}
+        found = list(
+            Member.objects.filter(credit_code__in=codes)
+            .order_by("credit_code", "-id")
+            .values(*EXISTING_VALUES, "unit__name")
+        )
+        prefix = self.target.path
+        mine: dict[str, dict[str, Any]] = {}
+        holders: dict[str, dict[str, Any]] = {}
+        for member in found:
+            code = member["credit_code"]
+            active = member["status"] == MemberStatus.ACTIVE
+            if active:
+                holders[code] = member
+            if member["unit__path"].startswith(prefix):
+                current = mine.get(code)
+                if current is None or (active and current["status"] != MemberStatus.ACTIVE):
+                    mine[code] = member
+        return mine, holders
+
+    def _lookup_names(self, rows: list[Row]) -> dict[tuple[str, str], dict[str, Any]]:
+        """Members without a credit code in the target's subtree, by (name, operator)."""
+        names = {r.values["business_name"] for r in rows if not r.values.get("credit_code")}
+        if not names:
+            return {}
+        found = (
+            Member.objects.in_subtree(self.target)
+            .filter(credit_code="", business_name__in=names)
+            .order_by("id")
+            .values(*EXISTING_VALUES)
+        )
+        result: dict[tuple[str, str], dict[str, Any]] = {}
+        for member in found:
+            result.setdefault((member["business_name"], member["operator"]), member)
+        return result
+
+    # --- writing ----------------------------------------------------------------------------
+
+    def _write(self, creates: list[tuple[Any, ...]], updates: list[tuple[Any, ...]]) -> None:
+        if creates:
+            bulk.insert_rows(connection, Member, INSERT_FIELDS, creates)
+        if updates:
+            bulk.update_rows(
+                connection, Member, UPDATE_FIELDS, updates, extra_set='"version" = "version" + 1'
+            )
+
+    def _problem_rows(self, row: Row) -> list[ImportProblem]:
+        return [
+            ImportProblem(
+                job_id=self.job.pk,
+                phase=self.phase,
+                row=row.number,
+                column=self._column(p.field),
+                field=p.field,
+                severity=p.severity,
+                code=p.code,
+                value=str(p.value)[:200],
+                params=p.params,
+            )
+            for p in row.problems
+        ]
+
+    def _column(self, field_name: str) -> str:
+        index = self.field_column.get(field_name)
+        return self.layout.column_label(index)[:120] if index is not None else ""
+
+    def _save_problems(self, problems: list[ImportProblem]) -> None:
+        if problems:
+            ImportProblem.objects.bulk_create(problems, batch_size=1000)
+
+    @staticmethod
+    def _add(into: Counts, more: Counts) -> None:
+        for name, value in more.as_dict().items():
+            setattr(into, name, getattr(into, name) + value)
+
+    def _checkpoint(self, counts: Counts, through: int, total: int) -> None:
+        """Counters, checkpoint and progress, in the batch's own transaction."""
+        self.job.checkpoint_row = through
+        self.job.rows_total = counts.rows
+        self.job.created_count = counts.created
+        self.job.updated_count = counts.updated
+        self.job.unchanged_count = counts.unchanged
+        self.job.rejected_count = counts.rejected
+        self.job.warning_count = counts.warnings
+        self.job.skipped_count = counts.skipped
+        self.job.report_progress(
+            through,
+            total,
+            checkpoint_row=through,
+            rows_total=counts.rows,
+            created_count=counts.created,
+            updated_count=counts.updated,
+            unchanged_count=counts.unchanged,
+            rejected_count=counts.rejected,
+            warning_count=counts.warnings,
+            skipped_count=counts.skipped,
+        )
+
+
+def _phone_kind(phone: str) -> str:
+    from jiceng.core.validators import normalize_phone
+
+    return normalize_phone(phone)[0] if phone else ""
+
+
+def _anchors(units: list[Unit]) -> dict[int, tuple[int, int]]:
+    """unit id → (province id, grassroots id) for units at or below a grassroots association."""
+    if not units:
+        return {}
+    steplen = Unit.steplen
+    paths = {u.path[:end] for u in units for end in range(steplen, len(u.path) + 1, steplen)}
+    known = {u.path: u for u in Unit.objects.filter(path__in=paths)}
+    result = {}
+    for unit in units:
+        prefixes = [unit.path[:end] for end in range(steplen, len(unit.path) + 1, steplen)]
+        grassroots = next(known[p] for p in prefixes if known[p].level == "grassroots")
+        result[unit.pk] = (known[prefixes[1]].pk, grassroots.pk)
+    return result

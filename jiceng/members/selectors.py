@@ -1,0 +1,121 @@
+"""Reads of members: the scoped, filtered list the page, the API and exports share."""
+
+import datetime
+import re
+from dataclasses import dataclass
+
+from django.db.models import Q, QuerySet
+
+from jiceng.org.models import Unit
+
+from . import crypto
+from .identifiers import compact
+from .models import Member, MemberImport, MemberStatus, MemberType
+
+_DIGITS = re.compile(r"^\d{7,11}$")
+_ID_NUMBER = re.compile(r"^(\d{17}[\dX]|\d{15})$")
+_CODE_PREFIX = re.compile(r"^[0-9A-Z]{6,18}$")
+
+
+@dataclass(frozen=True)
+class MemberFilters:
+    """What a person narrows the list by. Anything unknown is ignored, never an error."""
+
+    q: str = ""
+    member_type: str = ""
+    status: str = ""
+    industry: str = ""
+    join_year: int | None = None
+    flagged: bool = False
+
+    @classmethod
+    def from_query(cls, params: "dict[str, str] | object") -> "MemberFilters":
+        get = getattr(params, "get", None)
+        if get is None:
+            return cls()
+        member_type = get("member_type", "") or ""
+        status = get("status", "") or ""
+        year = (get("join_year", "") or "").strip()
+        return cls(
+            q=(get("q", "") or "").strip()[:60],
+            member_type=member_type if member_type in MemberType.values else "",
+            status=status if status in MemberStatus.values else "",
+            industry=(get("industry", "") or "").strip()[:50],
+            join_year=int(year) if year.isdigit() and 1950 <= int(year) <= 2100 else None,
+            flagged=get("flagged", "") in ("1", "on", "true"),
+        )
+
+    def as_query(self) -> dict[str, str]:
+        data = {
+            "q": self.q,
+            "member_type": self.member_type,
+            "status": self.status,
+            "industry": self.industry,
+            "join_year": str(self.join_year or ""),
+            "flagged": "1" if self.flagged else "",
+        }
+        return {k: v for k, v in data.items() if v}
+
+    @property
+    def active(self) -> bool:
+        return bool(self.as_query())
+
+
+def _search(qs: QuerySet[Member], query: str) -> QuerySet[Member]:
+    """By the shape of what was typed: an ID number (exact, through its keyed hash), a phone
+    (prefix), a credit code (prefix), else the business or operator name (substring)."""
+    key = compact(query)
+    if _ID_NUMBER.match(key):
+        return qs.filter(id_number_index=crypto.blind_index(key))
+    if _DIGITS.match(key):
+        return qs.filter(Q(phone__startswith=key) | Q(credit_code__startswith=key))
+    if _CODE_PREFIX.match(key) and any(c.isdigit() for c in key):
+        return qs.filter(Q(credit_code__startswith=key) | Q(registration_number__startswith=key))
+    return qs.filter(Q(business_name__contains=query) | Q(operator__contains=query))
+
+
+def member_list(*, unit: Unit, filters: MemberFilters) -> QuerySet[Member]:
+    """Members of the unit's subtree, newest first, narrowed by the filters."""
+    qs = Member.objects.in_subtree(unit)
+    if filters.q:
+        qs = _search(qs, filters.q)
+    if filters.member_type:
+        qs = qs.filter(member_type=filters.member_type)
+    if filters.status:
+        qs = qs.filter(status=filters.status)
+    if filters.industry:
+        qs = qs.filter(industry=filters.industry)
+    if filters.join_year:
+        qs = qs.filter(
+            join_date__gte=datetime.date(filters.join_year, 1, 1),
+            join_date__lte=datetime.date(filters.join_year, 12, 31),
+        )
+    if filters.flagged:
+        qs = qs.exclude(flags=[])
+    return qs.order_by("-id")
+
+
+def member_imports(*, unit: Unit) -> QuerySet[MemberImport]:
+    """Imports into the unit and its subtree, newest first."""
+    return (
+        MemberImport.objects.filter(unit__path__subtree=unit.path)
+        .select_related("unit", "created_by")
+        .order_by("-id")
+    )
+
+
+#: Common industries (GB/T 4754 sections as rosters name them), offered in the filter.
+INDUSTRIES = [
+    "批发和零售业",
+    "住宿和餐饮业",
+    "居民服务、修理和其他服务业",
+    "制造业",
+    "交通运输、仓储和邮政业",
+    "建筑业",
+    "农、林、牧、渔业",
+    "信息传输、软件和信息技术服务业",
+    "租赁和商务服务业",
+    "文化、体育和娱乐业",
+    "教育",
+    "卫生和社会工作",
+]

@@ -1,0 +1,279 @@
+"""Writes to members. Each service owns its transaction and its audit entry.
+
+Roster imports and exports have their own modules (`imports/`, `exports.py`); they use the same
+rules (`rules.py`, `identifiers.py`) and the same anchors in the tree.
+"""
+
+from typing import TYPE_CHECKING, Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from jiceng.core.actor import Actor
+from jiceng.core.audit import audit_record, snapshot
+from jiceng.core.validators import mask_phone, normalize_phone
+from jiceng.core.versioning import save_versioned
+from jiceng.org.models import Unit
+from jiceng.org.selectors import unit_anchors
+
+from . import crypto
+from .identifiers import IdentifierError, check_credit_code, check_id_number
+from .models import Member, MemberStatus
+from .rules import (
+    credit_code_taken_params,
+    holds_members,
+    member_flags,
+    render_credit_code_taken,
+)
+
+if TYPE_CHECKING:
+    from jiceng.accounts.models import User
+
+
+def audit_snapshot(member: Member) -> dict[str, Any]:
+    """What the audit log keeps of a member: never the ID number, the phone only masked."""
+    data = snapshot(member, Member.AUDITED_FIELDS)
+    if data.get("phone"):
+        data["phone"] = mask_phone(data["phone"])
+    data["id_number"] = member.id_number_masked if member.id_number_encrypted else ""
+    return data
+
+
+def credit_code_holder(credit_code: str, *, exclude_pk: int | None = None) -> Member | None:
+    """The active member holding this credit code, if any (unique nationwide)."""
+    if not credit_code:
+        return None
+    qs = Member.objects.filter(credit_code=credit_code, status=MemberStatus.ACTIVE)
+    if exclude_pk is not None:
+        qs = qs.exclude(pk=exclude_pk)
+    return qs.select_related("unit").first()
+
+
+def credit_code_taken_message(holder: Member, viewer: "User | None") -> str:
+    return render_credit_code_taken(
+        credit_code_taken_params(
+            code=holder.credit_code,
+            holder_name=holder.business_name,
+            holder_unit=holder.unit,
+            viewer=viewer,
+        )
+    )
+
+
+def _require_member_unit(unit: Unit, field: str = "unit") -> None:
+    if not holds_members(unit):
+        raise ValidationError(
+            {
+                field: _(
+                    "Members belong to a grassroots association or one of its branches or "
+                    "groups; “%(unit)s” is a %(level)s unit."
+                )
+                % {"unit": unit.name, "level": unit.get_level_display()}
+            }
+        )
+
+
+def _clean_identifiers(member: Member, id_number: str | None) -> bool:
+    """Normalise the credit code and phone, encrypt a new ID number; return whether the ID
+    number is a legacy 15-digit one. Raises ValidationError naming the field."""
+    errors: dict[str, str] = {}
+    if member.credit_code:
+        try:
+            member.credit_code = check_credit_code(member.credit_code)
+        except IdentifierError as exc:
+            errors["credit_code"] = str(exc.message)
+    legacy = member.id_number_legacy
+    if id_number:
+        try:
+            number, legacy = check_id_number(id_number)
+        except IdentifierError as exc:
+            errors["id_number"] = str(exc.message)
+        else:
+            member.id_number_encrypted = crypto.encrypt(number)
+            member.id_number_index = crypto.blind_index(number)
+            member.id_number_legacy = legacy
+    if member.phone:
+        kind, normalized = normalize_phone(member.phone)
+        if kind == "invalid":
+            errors["phone"] = _(
+                "“%(value)s” is not a phone number: enter a mobile (11 digits starting with 1) "
+                "or a landline with its area code, such as 0551-63456789."
+            ) % {"value": member.phone}
+        else:
+            member.phone = normalized
+    if errors:
+        raise ValidationError(errors)
+    return legacy
+
+
+def _check_unique_code(member: Member, viewer: "User | None") -> None:
+    if member.status != MemberStatus.ACTIVE:
+        return
+    holder = credit_code_holder(member.credit_code, exclude_pk=member.pk)
+    if holder is not None:
+        raise ValidationError({"credit_code": credit_code_taken_message(holder, viewer)})
+
+
+def _set_flags(member: Member) -> None:
+    member.flags = member_flags(
+        member_type=member.member_type,
+        credit_code=member.credit_code,
+        phone_kind=normalize_phone(member.phone)[0] if member.phone else "",
+        join_date=member.join_date,
+        id_legacy=member.id_number_legacy,
+    )
+
+
+def _save_code_race(save: Any, member: Member, viewer: "User | None") -> None:
+    """Run `save`; if another writer took the credit code meanwhile, say who holds it."""
+    try:
+        with transaction.atomic():
+            save()
+    except IntegrityError as exc:
+        if "credit_code" in str(exc) or "member_credit_code_active_unique" in str(exc):
+            holder = credit_code_holder(member.credit_code, exclude_pk=member.pk)
+            if holder is not None:
+                raise ValidationError(
+                    {"credit_code": credit_code_taken_message(holder, viewer)}
+                ) from exc
+        raise
+
+
+def member_create(*, actor: Actor, unit: Unit, data: dict[str, Any], id_number: str = "") -> Member:
+    """Add a member to `unit` (a grassroots association, branch or group)."""
+    _require_member_unit(unit)
+    with transaction.atomic():
+        province_id, grassroots_id = unit_anchors(unit=unit)
+        member = Member(unit=unit, province_id=province_id, grassroots_id=grassroots_id, **data)
+        _clean_identifiers(member, id_number)
+        member.full_clean(exclude=["unit", "grassroots", "province", "last_import"])
+        _check_unique_code(member, actor.user)
+        _set_flags(member)
+        _save_code_race(member.save, member, actor.user)
+        audit_record(
+            actor=actor,
+            action="member.create",
+            unit=unit,
+            obj=member,
+            after=audit_snapshot(member),
+        )
+        _after_members_changed(unit_ids={unit.pk})
+    return member
+
+
+def member_update(
+    *,
+    actor: Actor,
+    member: Member,
+    data: dict[str, Any],
+    expected_version: int,
+    id_number: str = "",
+) -> Member:
+    """Change a member's fields; a blank `id_number` keeps the one on record."""
+    with transaction.atomic():
+        before = audit_snapshot(member)
+        for name, value in data.items():
+            if name not in Member.EDITABLE_FIELDS:
+                raise ValueError(f"{name} is not an editable member field")
+            setattr(member, name, value)
+        _clean_identifiers(member, id_number)
+        member.full_clean(exclude=["unit", "grassroots", "province", "last_import"])
+        _check_unique_code(member, actor.user)
+        _set_flags(member)
+        fields = [
+            *data,
+            "flags",
+            "credit_code",
+            "phone",
+            "id_number_encrypted",
+            "id_number_index",
+            "id_number_legacy",
+        ]
+        _save_code_race(
+            lambda: save_versioned(
+                member, expected_version=expected_version, fields=list(dict.fromkeys(fields))
+            ),
+            member,
+            actor.user,
+        )
+        audit_record(
+            actor=actor,
+            action="member.update",
+            unit=member.unit,
+            obj=member,
+            before=before,
+            after=audit_snapshot(member),
+        )
+        _after_members_changed(unit_ids={member.unit_id})
+    return member
+
+
+def member_move(*, actor: Actor, member: Member, new_unit: Unit, expected_version: int) -> Member:
+    """Move a member to another unit (the caller has checked both lie in the actor's scope)."""
+    _require_member_unit(new_unit, field="new_unit")
+    with transaction.atomic():
+        before = audit_snapshot(member)
+        old_unit_id = member.unit_id
+        if old_unit_id == new_unit.pk:
+            return member
+        province_id, grassroots_id = unit_anchors(unit=new_unit)
+        member.unit = new_unit
+        member.province_id = province_id
+        member.grassroots_id = grassroots_id  # type: ignore[assignment]
+        save_versioned(
+            member, expected_version=expected_version, fields=["unit", "province", "grassroots"]
+        )
+        audit_record(
+            actor=actor,
+            action="member.move",
+            unit=new_unit,
+            obj=member,
+            before=before,
+            after=audit_snapshot(member),
+        )
+        _after_members_changed(unit_ids={old_unit_id, new_unit.pk})
+    return member
+
+
+def member_unmask(*, actor: Actor, member: Member) -> dict[str, str]:
+    """The member's ID number and phone in the clear. Every call is audited (without the
+    values); the caller has checked that the actor's role may unmask."""
+    audit_record(
+        actor=actor,
+        action="member.unmask",
+        unit=member.unit,
+        obj=member,
+        after={"fields": ["id_number", "phone"]},
+    )
+    return {"id_number": member.id_number, "phone": member.phone}
+
+
+def members_follow_unit_move(*, unit: Unit) -> int:
+    """After `unit` moved in the tree: rewrite the denormalised province and grassroots ids of
+    the members in its subtree, one UPDATE per (province, grassroots) pair. Returns rows."""
+    steplen = Unit.steplen
+    ancestors = [unit.path[:end] for end in range(steplen, len(unit.path), steplen)]
+    known = {
+        u.path: u for u in [*Unit.objects.filter(path__in=ancestors), *Unit.objects.subtree(unit)]
+    }
+    groups: dict[tuple[int, int], list[int]] = {}
+    for path, u in known.items():
+        if not holds_members(u):
+            continue
+        prefixes = [path[:end] for end in range(steplen, len(path) + 1, steplen)]
+        grassroots = next(known[p] for p in prefixes if known[p].level == "grassroots")
+        groups.setdefault((known[prefixes[1]].pk, grassroots.pk), []).append(u.pk)
+    changed = 0
+    for (province_id, grassroots_id), unit_ids in groups.items():
+        changed += Member.objects.filter(unit_id__in=unit_ids).update(
+            province_id=province_id, grassroots_id=grassroots_id
+        )
+    return changed
+
+
+def _after_members_changed(*, unit_ids: set[int]) -> None:
+    """Keep the dues roll-ups of these units in step with their members."""
+    from jiceng.dues.services import rollup_refresh_units
+
+    rollup_refresh_units(unit_ids=unit_ids)
