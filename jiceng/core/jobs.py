@@ -14,6 +14,7 @@ its own work resumable (an import commits in batches with a checkpoint).
 """
 
 import datetime
+import time
 from typing import Any
 
 from django.conf import settings
@@ -84,10 +85,16 @@ class Job(models.Model):
         return timezone.now() - last > datetime.timedelta(seconds=settings.JOB_STALE_SECONDS)
 
     def publish_progress(self, done: int, total: int | None = None) -> None:
-        """Progress for the page only (the cache), from inside a long transaction."""
+        """Progress for the page only (the cache), from inside a long transaction. At most
+        about once a second: the page polls no faster, and each write costs a file or a
+        round trip."""
         self.progress_done = done
         if total is not None:
             self.progress_total = total
+        now = time.monotonic()
+        if now - getattr(self, "_published_at", 0.0) < 1.0:
+            return
+        self._published_at = now
         cache.set(
             self._progress_key,
             (done, self.progress_total, timezone.now()),

@@ -68,7 +68,9 @@ class MemberFilterForm(StyledFormMixin, forms.Form):
         label=_("Search"),
         required=False,
         max_length=60,
-        widget=forms.TextInput(attrs={"placeholder": _("name, operator, code, phone or ID number")}),
+        widget=forms.TextInput(
+            attrs={"placeholder": _("name, operator, code, phone or ID number")}
+        ),
     )
     member_type = forms.ChoiceField(
         label=_("member type"), required=False, choices=[("", _("all types")), *MemberType.choices]
@@ -77,7 +79,9 @@ class MemberFilterForm(StyledFormMixin, forms.Form):
         label=_("status"), required=False, choices=[("", _("all statuses")), *MemberStatus.choices]
     )
     industry = forms.CharField(label=_("industry"), required=False, max_length=50)
-    join_year = forms.IntegerField(label=_("join year"), required=False, min_value=1950, max_value=2100)
+    join_year = forms.IntegerField(
+        label=_("join year"), required=False, min_value=1950, max_value=2100
+    )
     flagged = forms.BooleanField(label=_("only flagged"), required=False)
 
 
@@ -167,7 +171,9 @@ class MappingForm(StyledFormMixin, forms.Form):
 
 
 class ExportForm(StyledFormMixin, forms.Form):
-    file_format = forms.ChoiceField(label=_("Format"), choices=MemberExport._meta.get_field("file_format").choices)  # type: ignore[union-attr]
+    file_format = forms.ChoiceField(
+        label=_("Format"), choices=MemberExport._meta.get_field("file_format").choices
+    )  # type: ignore[union-attr]
     unmasked = forms.BooleanField(
         label=_("Full ID numbers and phones (recorded in the audit log)"), required=False
     )

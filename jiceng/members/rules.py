@@ -63,16 +63,16 @@ def holds_members(unit: Unit) -> bool:
 
 
 def credit_code_matches_type(credit_code: str, member_type: str) -> bool:
-    expected = EXPECTED_CODE_TYPE.get(MemberType(member_type)) if member_type else None
+    expected = EXPECTED_CODE_TYPE.get(member_type)  # type: ignore[call-overload]
     return not credit_code or expected is None or credit_code[:2] == expected
+
+
+_TYPE_OF_CODE = {prefix: str(member_type) for member_type, prefix in EXPECTED_CODE_TYPE.items()}
 
 
 def member_type_from_credit_code(credit_code: str) -> str:
     """The member type a credit code implies (92… individual, 91… enterprise), or ""."""
-    for member_type, prefix in EXPECTED_CODE_TYPE.items():
-        if credit_code.startswith(prefix):
-            return str(member_type)
-    return ""
+    return _TYPE_OF_CODE.get(credit_code[:2], "")
 
 
 def member_flags(

@@ -27,7 +27,14 @@ from jiceng.org.pages import unit_page
 from jiceng.org.views import _apply_errors
 
 from . import exports, selectors, services
-from .forms import ExportForm, ImportUploadForm, MappingForm, MemberFilterForm, MemberForm, MemberMoveForm
+from .forms import (
+    ExportForm,
+    ImportUploadForm,
+    MappingForm,
+    MemberFilterForm,
+    MemberForm,
+    MemberMoveForm,
+)
 from .imports import service as imports
 from .imports.errors import UnusableInput
 from .imports.headers import FIELD_LABELS
@@ -345,15 +352,19 @@ def _import_context(request: AuthedRequest, job: MemberImport) -> dict[str, Any]
             errors=Count("id", filter=Q(severity="error")),
             warnings=Count("id", filter=Q(severity="warning")),
         )
-        counts = job.preview if job.state == ImportState.PREVIEWED else {
-            "rows": job.rows_total,
-            "created": job.created_count,
-            "updated": job.updated_count,
-            "unchanged": job.unchanged_count,
-            "rejected": job.rejected_count,
-            "warnings": job.warning_count,
-            "skipped": job.skipped_count,
-        }
+        counts = (
+            job.preview
+            if job.state == ImportState.PREVIEWED
+            else {
+                "rows": job.rows_total,
+                "created": job.created_count,
+                "updated": job.updated_count,
+                "unchanged": job.unchanged_count,
+                "rejected": job.rejected_count,
+                "warnings": job.warning_count,
+                "skipped": job.skipped_count,
+            }
+        )
         context.update(
             {
                 "problems": page,

@@ -14,7 +14,10 @@ Durability:
   then reaches the page through the cache (see core/jobs.py).
 """
 
+import abc
 import hashlib
+import queue
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -37,7 +40,7 @@ from .rows import ERROR, Problem, Row, RowParser, unit_keys
 if TYPE_CHECKING:
     from jiceng.accounts.models import User
 
-BATCH_ROWS = 2000
+BATCH_ROWS = 10_000
 PREVIEW, COMMIT = "preview", "commit"
 
 #: Columns written for a new member, in order.
@@ -143,8 +146,16 @@ def member_units(target: Unit) -> list[Unit]:
 class ImportRun:
     """One pass over a roster for a job: `phase` is PREVIEW (check only) or COMMIT."""
 
-    def __init__(self, job: MemberImport, *, phase: str, viewer: "User | None"):
+    def __init__(
+        self,
+        job: MemberImport,
+        *,
+        phase: str,
+        viewer: "User | None",
+        roster: Roster | None = None,
+    ):
         self.job = job
+        self.roster = roster
         self.phase = phase
         self.write = phase == COMMIT
         self.atomic = self.write and job.mode == ImportMode.ALL_OR_NOTHING
@@ -159,6 +170,8 @@ class ImportRun:
         self.field_column = {f: i for i, f in self.layout.mapping.items()}
         self.now = timezone.now()
         self.adapt = bulk.adapter(connection)
+        self.stored_now = self.adapt["datetime"](self.now)
+        self.stored_json: dict[tuple[str, ...], Any] = {}
         self.units = member_units(self.target)
         self.anchors = _anchors(self.units)
         self.held: list[Problem] = []  # all-or-nothing: problems written after the rollback
@@ -169,25 +182,34 @@ class ImportRun:
     def execute(self) -> Outcome:
         if "business_name" not in self.layout.mapping.values():
             raise UnusableInput("no_business_name_column")
-        roster = open_roster(Path(self.job.file.path), name=self.job.original_name)
-        total = roster.row_estimate(self.layout.sheet)
+        roster = self.roster or open_roster(Path(self.job.file.path), name=self.job.original_name)
+        self.total = roster.row_estimate(self.layout.sheet)
         resume_from = self.job.checkpoint_row if self.write and not self.atomic else 0
-        counts = self._counts_at_start(resume_from)
-        outcome = Outcome(counts=counts)
-        self.job.report_progress(resume_from, total)
+        outcome = Outcome(counts=self._counts_at_start(resume_from))
+        self.job.report_progress(resume_from, self.total)
+        if not self.write:
+            self._pass(roster, _Preview(self, outcome), resume_from=0)
+            return outcome
+        # Writes go to a second thread with its own connection, so the engine inserts one batch
+        # while this thread reads and checks the next (the database drivers release the GIL).
+        # Inside a caller's transaction there is no second connection that could see its
+        # uncommitted rows: then everything runs here.
+        threaded = not connection.in_atomic_block
+        sink: _Sink = _Writer(self, outcome) if threaded else _Inline(self, outcome)
+        try:
+            rejected = self._pass(roster, sink, resume_from=resume_from)
+            refused = self.atomic and rejected > 0
+            sink.finish(commit=not refused)
+        except BaseException:
+            sink.abort()
+            raise
         if self.atomic:
-            try:
-                with transaction.atomic():
-                    self._pass(roster, outcome, resume_from=0, total=total)
-                    if counts.rejected:
-                        raise _Refused
-            except _Refused:
+            if refused:
                 outcome.refused = True
                 outcome.touched_units.clear()
+                counts = outcome.counts
                 counts.created = counts.updated = counts.unchanged = 0
             self._save_problems(self.problem_rows)
-        else:
-            self._pass(roster, outcome, resume_from=resume_from, total=total)
         return outcome
 
     def _counts_at_start(self, resume_from: int) -> Counts:
@@ -210,7 +232,8 @@ class ImportRun:
             if number > self.layout.header_row:
                 yield number, values
 
-    def _pass(self, roster: Roster, outcome: Outcome, *, resume_from: int, total: int) -> None:
+    def _pass(self, roster: Roster, sink: "_Sink", *, resume_from: int) -> int:
+        """Read, check and hand each prepared batch to the sink; returns rows rejected."""
         parser = RowParser(
             layout=self.layout,
             default_member_type=self.job.default_member_type,
@@ -218,96 +241,86 @@ class ImportRun:
             target_name=self.target.name,
             today=timezone.localdate(),
         )
-        counts = outcome.counts
         seen: dict[str, int] = {}
+        seen_names: dict[tuple[str, str], int] = {}
         batch: list[Row] = []
+        skipped = rejected = 0
         last = resume_from
         for number, values in self._rows(roster):
             last = number
             if parser.is_skipped(values):
                 if number > resume_from:
-                    counts.skipped += 1
+                    skipped += 1
                 continue
             row = parser.parse(number, values)
-            code = row.values.get("credit_code")
-            if code and not row.error:
-                first = seen.get(code)
-                if first is None:
-                    seen[code] = number
-                else:
-                    row.add(
-                        Problem(
-                            "credit_code",
-                            "duplicate_in_file",
-                            ERROR,
-                            code,
-                            {"code": code, "first_row": first},
-                        )
-                    )
+            if not row.error:
+                _first_occurrence(row, seen, seen_names)
             if number <= resume_from:
                 continue
             batch.append(row)
             if len(batch) >= BATCH_ROWS:
-                self._flush(batch, outcome, through=number, total=total)
-                batch = []
-        self._flush(batch, outcome, through=last, total=total, final=True)
+                prepared = self._prepare(batch, through=number, skipped=skipped)
+                rejected += prepared.counts.rejected
+                sink.put(prepared)
+                batch, skipped = [], 0
+        prepared = self._prepare(batch, through=last, skipped=skipped)
+        sink.put(prepared)
+        return rejected + prepared.counts.rejected
 
     # --- one batch --------------------------------------------------------------------------
 
-    def _flush(
-        self, batch: list[Row], outcome: Outcome, *, through: int, total: int, final: bool = False
-    ) -> None:
-        for attempt in range(3):
-            try:
-                self._flush_once(batch, outcome, through=through, total=total, final=final)
-                return
-            except IntegrityError:
-                # Another writer took a credit code between our lookup and our insert: look
-                # again (those rows now fail as taken) and write the batch again.
-                if attempt == 2 or self.atomic:
-                    raise
-
-    def _flush_once(
-        self, batch: list[Row], outcome: Outcome, *, through: int, total: int, final: bool
-    ) -> None:
-        counts = Counts()
-        creates: list[tuple[Any, ...]] = []
-        updates: list[tuple[Any, ...]] = []
-        touched: set[int] = set()
+    def _prepare(self, batch: list[Row], *, through: int, skipped: int) -> "Prepared":
+        """Look up the members the batch names and decide what each row does."""
+        prepared = Prepared(rows=batch, through=through, counts=Counts(skipped=skipped))
         valid = [r for r in batch if not r.error]
         by_code, holders = self._lookup_codes(valid)
         by_name = self._lookup_names(valid)
         for row in valid:
-            self._decide(row, by_code, holders, by_name, counts, creates, updates, touched)
-        problems = []
+            self._decide(row, by_code, holders, by_name, prepared)
+        counts = prepared.counts
         for row in batch:
             counts.rows += 1
             if row.error:
                 counts.rejected += 1
             elif any(p.severity != ERROR for p in row.problems):
                 counts.warnings += 1
-            problems.extend(self._problem_rows(row))
+            prepared.problems.extend(self._problem_rows(row))
+        return prepared
 
-        if not self.write:
-            self._save_problems(problems)
-            self._add(outcome.counts, counts)
-            self.job.report_progress(through, total)
-            return
-        if self.atomic:
-            self.problem_rows.extend(problems)
-            self._write(creates, updates)
-            self._add(outcome.counts, counts)
-            outcome.touched_units |= touched
-            self.job.publish_progress(through, total)
-            return
-        with transaction.atomic():
-            self._write(creates, updates)
-            self._save_problems(problems)
-            merged = Counts(**outcome.counts.as_dict())
-            self._add(merged, counts)
-            self._checkpoint(merged, through, total)
+    def commit_batch(self, prepared: "Prepared", outcome: Outcome) -> None:
+        """Write one batch durably with the job's counters and checkpoint (valid-only)."""
+        for attempt in range(3):
+            try:
+                with transaction.atomic():
+                    self._write(prepared.creates, prepared.updates)
+                    self._save_problems(prepared.problems)
+                    merged = Counts(**outcome.counts.as_dict())
+                    self._add(merged, prepared.counts)
+                    self._checkpoint(merged, prepared.through)
+                break
+            except IntegrityError:
+                # Another writer took a credit code between our lookup and our insert: look
+                # again (those rows now fail as taken) and write the batch again.
+                if attempt == 2:
+                    raise
+                prepared = self._prepare(
+                    prepared.rows, through=prepared.through, skipped=prepared.counts.skipped
+                )
         outcome.counts = merged
-        outcome.touched_units |= touched
+        outcome.touched_units |= prepared.touched
+
+    def write_in_transaction(self, prepared: "Prepared", outcome: Outcome) -> None:
+        """Write one batch inside the all-or-nothing transaction; problems wait for its end."""
+        self.problem_rows.extend(prepared.problems)
+        self._write(prepared.creates, prepared.updates)
+        self._add(outcome.counts, prepared.counts)
+        outcome.touched_units |= prepared.touched
+        self.job.publish_progress(prepared.through, self.total)
+
+    def save_preview(self, prepared: "Prepared", outcome: Outcome) -> None:
+        self._save_problems(prepared.problems)
+        self._add(outcome.counts, prepared.counts)
+        self.job.report_progress(prepared.through, self.total)
 
     def _decide(
         self,
@@ -315,10 +328,7 @@ class ImportRun:
         by_code: dict[str, dict[str, Any]],
         holders: dict[str, dict[str, Any]],
         by_name: dict[tuple[str, str], dict[str, Any]],
-        counts: Counts,
-        creates: list[tuple[Any, ...]],
-        updates: list[tuple[Any, ...]],
-        touched: set[int],
+        prepared: "Prepared",
     ) -> None:
         values = row.values
         code = values.get("credit_code", "")
@@ -353,18 +363,11 @@ class ImportRun:
             values["id_number_index"] = crypto.blind_index(row.id_number)
             values["id_number_legacy"] = row.id_legacy
         if existing is None:
-            self._create(row, status, counts, creates, touched)
+            self._create(row, status, prepared)
         else:
-            self._update(row, existing, status, counts, updates, touched)
+            self._update(row, existing, status, prepared)
 
-    def _create(
-        self,
-        row: Row,
-        status: str,
-        counts: Counts,
-        creates: list[tuple[Any, ...]],
-        touched: set[int],
-    ) -> None:
+    def _create(self, row: Row, status: str, prepared: "Prepared") -> None:
         v = row.values
         unit_id = v.get("unit_id", self.target.pk)
         province_id, grassroots_id = self.anchors[unit_id]
@@ -375,12 +378,12 @@ class ImportRun:
             join_date=v.get("join_date"),
             id_legacy=row.id_legacy,
         )
-        counts.created += 1
-        touched.add(unit_id)
+        prepared.counts.created += 1
+        prepared.touched.add(unit_id)
         if not self.write:
             return
-        now = self.adapt["datetime"](self.now)
-        creates.append(
+        now = self.stored_now
+        prepared.creates.append(
             (
                 unit_id,
                 grassroots_id,
@@ -398,7 +401,7 @@ class ImportRun:
                 v.get("address", ""),
                 self.adapt["date"](v.get("join_date")),
                 status,
-                self.adapt["json"](flags),
+                self._json(flags),
                 self.job.pk,
                 now,
                 now,
@@ -407,13 +410,7 @@ class ImportRun:
         )
 
     def _update(
-        self,
-        row: Row,
-        existing: dict[str, Any],
-        status: str,
-        counts: Counts,
-        updates: list[tuple[Any, ...]],
-        touched: set[int],
+        self, row: Row, existing: dict[str, Any], status: str, prepared: "Prepared"
     ) -> None:
         merged = {name: existing[name] for name in COMPARED}
         for name, value in row.values.items():
@@ -428,16 +425,16 @@ class ImportRun:
             id_legacy=merged["id_number_legacy"],
         )
         if all(merged[name] == existing[name] for name in COMPARED):
-            counts.unchanged += 1
+            prepared.counts.unchanged += 1
             return
-        counts.updated += 1
-        touched.add(existing["unit_id"])
+        prepared.counts.updated += 1
+        prepared.touched.add(existing["unit_id"])
         if not self.write:
             return
         encrypted = (
             crypto.encrypt(row.id_number) if row.id_number else existing["id_number_encrypted"]
         )
-        updates.append(
+        prepared.updates.append(
             (
                 merged["member_type"],
                 merged["business_name"],
@@ -452,12 +449,19 @@ class ImportRun:
                 merged["address"],
                 self.adapt["date"](merged["join_date"]),
                 merged["status"],
-                self.adapt["json"](merged["flags"]),
+                self._json(merged["flags"]),
                 self.job.pk,
-                self.adapt["datetime"](self.now),
+                self.stored_now,
                 existing["id"],
             )
         )
+
+    def _json(self, flags: list[str]) -> Any:
+        key = tuple(flags)
+        stored = self.stored_json.get(key)
+        if stored is None:
+            stored = self.stored_json[key] = self.adapt["json"](flags)
+        return stored
 
     # --- lookups ----------------------------------------------------------------------------
 
@@ -543,7 +547,7 @@ class ImportRun:
         for name, value in more.as_dict().items():
             setattr(into, name, getattr(into, name) + value)
 
-    def _checkpoint(self, counts: Counts, through: int, total: int) -> None:
+    def _checkpoint(self, counts: Counts, through: int) -> None:
         """Counters, checkpoint and progress, in the batch's own transaction."""
         self.job.checkpoint_row = through
         self.job.rows_total = counts.rows
@@ -555,7 +559,7 @@ class ImportRun:
         self.job.skipped_count = counts.skipped
         self.job.report_progress(
             through,
-            total,
+            self.total,
             checkpoint_row=through,
             rows_total=counts.rows,
             created_count=counts.created,
@@ -586,3 +590,158 @@ def _anchors(units: list[Unit]) -> dict[int, tuple[int, int]]:
         grassroots = next(known[p] for p in prefixes if known[p].level == "grassroots")
         result[unit.pk] = (known[prefixes[1]].pk, grassroots.pk)
     return result
+
+
+@dataclass
+class Prepared:
+    """A checked batch, ready to write."""
+
+    rows: list[Row]
+    through: int
+    counts: Counts
+    creates: list[tuple[Any, ...]] = field(default_factory=list)
+    updates: list[tuple[Any, ...]] = field(default_factory=list)
+    touched: set[int] = field(default_factory=set)
+    problems: list[ImportProblem] = field(default_factory=list)
+
+
+def _first_occurrence(
+    row: Row, seen: dict[str, int], seen_names: dict[tuple[str, str], int]
+) -> None:
+    """Only a row's first occurrence in the file is imported: by credit code, or for rows
+    without one by business name and operator."""
+    values = row.values
+    code = values.get("credit_code")
+    if code:
+        first = seen.setdefault(code, row.number)
+        if first != row.number:
+            row.add(
+                Problem(
+                    "credit_code",
+                    "duplicate_in_file",
+                    ERROR,
+                    code,
+                    {"code": code, "first_row": first},
+                )
+            )
+        return
+    key = (values["business_name"], values.get("operator", ""))
+    first = seen_names.setdefault(key, row.number)
+    if first != row.number:
+        row.add(
+            Problem(
+                "business_name",
+                "duplicate_row_in_file",
+                ERROR,
+                key[0],
+                {"name": key[0], "operator": key[1], "first_row": first},
+            )
+        )
+
+
+class _Sink(abc.ABC):
+    """Where prepared batches go: the preview's problem list, or the database."""
+
+    def __init__(self, run: ImportRun, outcome: Outcome):
+        self.run = run
+        self.outcome = outcome
+
+    @abc.abstractmethod
+    def put(self, prepared: Prepared) -> None: ...
+
+    def finish(self, *, commit: bool) -> None:
+        pass
+
+    def abort(self) -> None:
+        pass
+
+
+class _Preview(_Sink):
+    def put(self, prepared: Prepared) -> None:
+        self.run.save_preview(prepared, self.outcome)
+
+
+class _Inline(_Sink):
+    """Writes in this thread (inside a caller's transaction)."""
+
+    def __init__(self, run: ImportRun, outcome: Outcome):
+        super().__init__(run, outcome)
+        self.transaction = transaction.atomic() if run.atomic else None
+        if self.transaction is not None:
+            self.transaction.__enter__()
+
+    def put(self, prepared: Prepared) -> None:
+        if self.transaction is not None:
+            self.run.write_in_transaction(prepared, self.outcome)
+        else:
+            self.run.commit_batch(prepared, self.outcome)
+
+    def finish(self, *, commit: bool) -> None:
+        if self.transaction is None:
+            return
+        atomic, self.transaction = self.transaction, None
+        if commit:
+            atomic.__exit__(None, None, None)
+        else:
+            atomic.__exit__(_Refused, _Refused(), None)
+
+    def abort(self) -> None:
+        if self.transaction is not None:
+            atomic, self.transaction = self.transaction, None
+            atomic.__exit__(_Refused, _Refused(), None)
+
+
+_FINISH, _ROLLBACK = object(), object()
+
+
+class _Writer(_Sink):
+    """Writes on a thread of its own, one batch behind the reader (a queue of one)."""
+
+    def __init__(self, run: ImportRun, outcome: Outcome):
+        super().__init__(run, outcome)
+        self.queue: queue.Queue[Any] = queue.Queue(maxsize=1)
+        self.error: BaseException | None = None
+        self.thread = threading.Thread(target=self._loop, name="import-writer", daemon=True)
+        self.thread.start()
+
+    def put(self, prepared: Prepared) -> None:
+        while True:
+            if self.error is not None:
+                raise self.error
+            try:
+                self.queue.put(prepared, timeout=0.5)
+                return
+            except queue.Full:
+                continue
+
+    def finish(self, *, commit: bool) -> None:
+        self.queue.put(_FINISH if commit else _ROLLBACK)
+        self.thread.join()
+        if self.error is not None:
+            raise self.error
+
+    def abort(self) -> None:
+        if self.thread.is_alive():
+            self.queue.put(_ROLLBACK)
+            self.thread.join()
+
+    def _loop(self) -> None:
+        try:
+            if self.run.atomic:
+                try:
+                    with transaction.atomic():
+                        while (item := self.queue.get()) is not _FINISH:
+                            if item is _ROLLBACK:
+                                raise _Refused
+                            self.run.write_in_transaction(item, self.outcome)
+                except _Refused:
+                    pass
+            else:
+                while (item := self.queue.get()) not in (_FINISH, _ROLLBACK):
+                    self.run.commit_batch(item, self.outcome)
+        except BaseException as exc:
+            self.error = exc
+            while not self.queue.empty():  # unblock a reader waiting to put
+                self.queue.get_nowait()
+        finally:
+            connection.close()

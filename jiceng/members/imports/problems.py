@@ -23,6 +23,10 @@ ERRORS: dict[str, Any] = {
         "Credit code %(code)s already appears in row %(first_row)s of this file; only that row "
         "is imported."
     ),
+    "duplicate_row_in_file": _(
+        "The same business (%(name)s, operator %(operator)s) already appears in row "
+        "%(first_row)s of this file; only that row is imported."
+    ),
     # Rendered by rules.render_credit_code_taken (names the holder only to those who may see it).
     "credit_code_taken": None,
     "unknown_member_type": _(

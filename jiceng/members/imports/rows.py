@@ -10,11 +10,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..identifiers import IdentifierError, check_credit_code, check_id_number, mask_id_number
+from ..identifiers import compact as identifiers_compact
 from ..rules import credit_code_matches_type, member_type_from_credit_code
 from .headers import clean_header
 from .layout import Layout
 from .values import (
     CellError,
+    is_blank_row,
     is_total_row,
     number_text,
     parse_date,
@@ -73,19 +75,26 @@ class RowParser:
         self.units = units or {}
         self.target_name = target_name
         self.today = today
-        self.header_words = {
-            clean_header(col["header"]) for col in layout.columns if col["index"] in layout.mapping
-        } - {""}
+        self.headers = [
+            (col["index"], clean_header(col["header"]))
+            for col in layout.columns
+            if col["index"] in layout.mapping and clean_header(col["header"])
+        ]
+        self.name_index = next(i for i, f in self.columns if f == "business_name")
+        self.name_header = clean_header(layout.columns[self.name_index]["header"])
 
     def is_skipped(self, values: list[Any]) -> bool:
         """Blank rows, totals rows and repeated header rows are not members."""
-        cells = [text(v) for v in values]
-        if not any(cells):
+        if is_blank_row(values) or is_total_row(values):
             return True
-        if is_total_row(cells):
-            return True
-        repeated = sum(1 for c in cells if c and clean_header(c) in self.header_words)
-        return repeated >= 2 and repeated >= len(self.header_words) // 2
+        name = values[self.name_index] if self.name_index < len(values) else ""
+        if name.__class__ is not str or clean_header(name) != self.name_header:
+            return False
+        size = len(values)
+        repeated = sum(
+            1 for i, word in self.headers if i < size and clean_header(values[i]) == word
+        )
+        return repeated >= 2 and repeated * 2 >= len(self.headers)
 
     def parse(self, number: int, values: list[Any]) -> Row:
         cells: dict[str, Any] = {}
@@ -117,7 +126,7 @@ class RowParser:
         self._id_number(row, cells.get("id_number"))
 
         kind, phone = parse_phone(cells.get("phone"))
-        if phone:
+        if phone and "*" not in phone:  # a masked phone (from an export) keeps the one on record
             out["phone"] = phone
             row.phone_kind = kind
             if kind == "invalid":
@@ -180,12 +189,12 @@ class RowParser:
             return ""
         if not value:
             return ""
-        compact = unicodedata.normalize("NFKC", value).replace(" ", "").upper()
+        compact = identifiers_compact(value)
         if compact.isdigit() and len(compact) in (13, 15):
             row.values["registration_number"] = compact  # an old registration number
             return ""
         try:
-            code = check_credit_code(value)
+            code = check_credit_code(compact)
         except IdentifierError as exc:
             row.add(Problem("credit_code", exc.code, ERROR, value[:200], exc.params))
             return ""
@@ -198,10 +207,10 @@ class RowParser:
         except CellError as exc:
             row.add(Problem("id_number", exc.code, ERROR, "", exc.params))
             return
-        if not value:
-            return
+        if not value or "*" in value:
+            return  # blank, or masked as our own exports write it: keep what is on record
         try:
-            number, legacy = check_id_number(value)
+            number, legacy = check_id_number(value, today=self.today)
         except IdentifierError as exc:
             # Never keep an ID number in the clear, not even a wrong one: mask it.
             masked = mask_id_number(value)

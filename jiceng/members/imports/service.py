@@ -28,7 +28,7 @@ from .errors import UNUSABLE_MESSAGES, UnusableInput
 from .headers import FIELD_LABELS
 from .layout import detect_layout
 from .pipeline import COMMIT, PREVIEW, ImportRun, file_sha256, member_units
-from .readers import open_roster
+from .readers import Roster, open_roster
 
 if TYPE_CHECKING:
     from jiceng.accounts.models import User
@@ -111,15 +111,16 @@ def member_import_start(
     return job
 
 
-def run_inspect(job: MemberImport) -> None:
-    """Find the sheet, the header row and the automatic mapping (the worker's step)."""
+def run_inspect(job: MemberImport) -> Roster | None:
+    """Find the sheet, the header row and the automatic mapping (the worker's step). Returns
+    the opened roster, for a caller that goes straight on to import it."""
     try:
         path = Path(job.file.path)
         roster = open_roster(path, name=job.original_name)
         layout = detect_layout(roster, sheet=job.sheet_name or None)
     except UnusableInput as exc:
         _fail(job, exc)
-        return
+        return None
     job.file_sha256 = file_sha256(path)
     job.file_format = roster.format
     job.encoding = roster.encoding
@@ -131,6 +132,7 @@ def run_inspect(job: MemberImport) -> None:
     job.state = ImportState.MAPPING
     job.heartbeat_at = timezone.now()
     job.save()
+    return roster
 
 
 def clean_mapping(job: MemberImport, mapping: dict[int, str]) -> dict[str, str]:
@@ -230,10 +232,10 @@ def member_import_commit(*, actor: Actor, job: MemberImport) -> MemberImport:
     return job
 
 
-def run_commit(job: MemberImport, *, actor: Actor) -> None:
+def run_commit(job: MemberImport, *, actor: Actor, roster: Roster | None = None) -> None:
     """Write the members (the worker's step), then roll up and audit once for the whole job."""
     try:
-        outcome = ImportRun(job, phase=COMMIT, viewer=actor.user).execute()
+        outcome = ImportRun(job, phase=COMMIT, viewer=actor.user, roster=roster).execute()
     except UnusableInput as exc:
         _fail(job, exc)
         return
@@ -328,11 +330,11 @@ def run_inline(
         )
     if sheet:
         job.sheet_name = sheet
-    run_inspect(job)
-    if job.state == ImportState.FAILED:
+    roster = run_inspect(job)
+    if roster is None:
         return job
     job.state = ImportState.IMPORTING
     job.save(update_fields=["state"])
-    run_commit(job, actor=actor)
+    run_commit(job, actor=actor, roster=roster)
     job.refresh_from_db()
     return job

@@ -35,7 +35,11 @@ class CellError(ValueError):
 
 def text(value: Any) -> str:
     """Text with runs of spaces (any kind) collapsed and invisible characters removed."""
-    if value is None or value == "":
+    if value.__class__ is str:
+        if not value:
+            return ""
+        return " ".join((value if value.isascii() else value.translate(_INVISIBLE)).split())
+    if value is None:
         return ""
     if isinstance(value, float):
         return str(int(value)) if value.is_integer() else str(value)
@@ -99,6 +103,8 @@ def parse_phone(value: Any) -> tuple[str, str]:
     raw = str(int(value)) if isinstance(value, float) and value.is_integer() else text(value)
     if not raw:
         return "", ""
+    if len(raw) == 11 and raw.isascii() and raw.isdigit() and raw[0] == "1" and raw[1] in "3456789":
+        return "mobile", raw  # the common case, without the general rules below
     for part in [raw, *_PHONE_SPLIT.split(raw)]:
         part = part.strip()
         if part:
@@ -180,14 +186,27 @@ def parse_status(value: Any) -> str:
     raise CellError("unknown_status", value=text(value))
 
 
-TOTAL_WORDS = ("合计", "总计", "小计", "共计", "总数", "total")
+#: 合计, 总计：120户, 小计 35 … — a row that totals the ones above it (not a shop named 总计小吃).
+TOTAL_CELL = re.compile(
+    r"^(合计|总计|小计|共计|总数|total)[:：]?[\d,，.]*(户|人|个|家|名)?$", re.IGNORECASE
+)
 
 
-def is_total_row(cells: list[str]) -> bool:
-    """A totals row: its first non-blank cells say 合计 / 总计 / 小计 (Excel's SUM row)."""
-    for cell in cells[:3]:
-        if cell:
-            compact = cell.replace(" ", "").lower()
-            if compact.startswith(TOTAL_WORDS) and len(compact) <= 12:
+def is_blank_row(values: list[Any]) -> bool:
+    for value in values:
+        if value.__class__ is str:
+            if value and not value.isspace():
+                return False
+        elif value is not None:
+            return False
+    return True
+
+
+def is_total_row(values: list[Any]) -> bool:
+    """A totals row: one of its first cells says 合计 / 总计 / 小计 (Excel's SUM row)."""
+    for value in values[:3]:
+        if value.__class__ is str and value:
+            compact = value.replace(" ", "").replace("\u3000", "")
+            if TOTAL_CELL.match(compact):
                 return True
     return False

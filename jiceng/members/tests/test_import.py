@@ -337,6 +337,48 @@ def test_a_killed_import_resumes_to_the_same_end_state(
     )
 
 
+@pytest.mark.django_db(transaction=True)
+def test_threaded_writer_commits_batches_and_resumes(
+    tree: Tree, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """Outside a transaction the import writes on a second thread and connection, one batch
+    behind the reader; a failure there stops the import with whole batches committed."""
+    rows = [[i, f"商户{i}", "经营者", credit_code(), "", "13800138000", "2022-1-1"] for i in range(40)]
+    path = write_xlsx(tmp_path / "r.xlsx", rows)
+    monkeypatch.setattr(pipeline, "BATCH_ROWS", 6)
+    real_insert = pipeline.bulk.insert_rows
+    threads = set()
+    calls = {"n": 0}
+
+    def records_its_thread(*args: Any, **kwargs: Any) -> None:
+        import threading
+
+        threads.add(threading.current_thread().name)
+        calls["n"] += 1
+        if calls["n"] == 3:
+            raise RuntimeError("disk full")
+        real_insert(*args, **kwargs)
+
+    monkeypatch.setattr(pipeline.bulk, "insert_rows", records_its_thread)
+    with pytest.raises(RuntimeError):
+        run(path, tree.shushan)
+    assert threads == {"import-writer"}
+    job = MemberImport.objects.get()
+    assert Member.objects.count() == 12 == job.created_count
+    monkeypatch.setattr(pipeline.bulk, "insert_rows", real_insert)
+    run_commit(job, actor=Actor.system())
+    assert Member.objects.count() == 40
+    # All-or-nothing on the writer thread: a bad row rolls back every batch already written.
+    fresh = [[i, f"新商户{i}", "经营者", credit_code(), "", "", "2022-1-1"] for i in range(40)]
+    path = write_xlsx(tmp_path / "bad.xlsx", [*fresh, [99, "", "x", "", "", "", "2022-1-1"]])
+    job = run(path, tree.baohe, mode=ImportMode.ALL_OR_NOTHING)
+    assert (job.state, job.rejected_count) == (ImportState.REFUSED, 1)
+    assert not Member.objects.filter(unit=tree.baohe).exists()
+    job = run(write_xlsx(tmp_path / "good.xlsx", fresh), tree.baohe, mode=ImportMode.ALL_OR_NOTHING)
+    assert job.state == ImportState.DONE
+    assert Member.objects.filter(unit=tree.baohe).count() == 40
+
+
 def test_a_killed_all_or_nothing_import_writes_nothing(
     tree: Tree, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ):
