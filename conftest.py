@@ -35,6 +35,15 @@ def _english_messages() -> Iterator[None]:
         yield
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache() -> Iterator[None]:
+    """Each test starts with an empty cache (job progress, rate limits), as ids restart too."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
 def make_unit(parent: Unit | None, level: str, code: str, name: str, **extra: object) -> Unit:
     if parent is None:
         unit = Unit.objects.add_root({"code": code, "name": name, "level": level, **extra})

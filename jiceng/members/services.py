@@ -147,7 +147,9 @@ def member_create(*, actor: Actor, unit: Unit, data: dict[str, Any], id_number: 
         province_id, grassroots_id = unit_anchors(unit=unit)
         member = Member(unit=unit, province_id=province_id, grassroots_id=grassroots_id, **data)
         _clean_identifiers(member, id_number)
-        member.full_clean(exclude=["unit", "grassroots", "province", "last_import"])
+        member.full_clean(
+            exclude=["unit", "grassroots", "province", "last_import"], validate_constraints=False
+        )
         _check_unique_code(member, actor.user)
         _set_flags(member)
         _save_code_race(member.save, member, actor.user)
@@ -178,7 +180,9 @@ def member_update(
                 raise ValueError(f"{name} is not an editable member field")
             setattr(member, name, value)
         _clean_identifiers(member, id_number)
-        member.full_clean(exclude=["unit", "grassroots", "province", "last_import"])
+        member.full_clean(
+            exclude=["unit", "grassroots", "province", "last_import"], validate_constraints=False
+        )
         _check_unique_code(member, actor.user)
         _set_flags(member)
         fields = [

@@ -343,7 +343,9 @@ def test_threaded_writer_commits_batches_and_resumes(
 ):
     """Outside a transaction the import writes on a second thread and connection, one batch
     behind the reader; a failure there stops the import with whole batches committed."""
-    rows = [[i, f"商户{i}", "经营者", credit_code(), "", "13800138000", "2022-1-1"] for i in range(40)]
+    rows = [
+        [i, f"商户{i}", "经营者", credit_code(), "", "13800138000", "2022-1-1"] for i in range(40)
+    ]
     path = write_xlsx(tmp_path / "r.xlsx", rows)
     monkeypatch.setattr(pipeline, "BATCH_ROWS", 6)
     real_insert = pipeline.bulk.insert_rows
