@@ -20,7 +20,7 @@ SQLITE_MAX_VARIABLES = 32_000
 
 
 def columns_of(model: type[models.Model], fields: Sequence[str]) -> list[str]:
-    return [model._meta.get_field(name).column for name in fields]  # type: ignore[union-attr]
+    return [str(model._meta.get_field(name).column) for name in fields]  # type: ignore[union-attr]
 
 
 def insert_rows(
@@ -35,7 +35,7 @@ def insert_rows(
     cols = ", ".join(qn(c) for c in columns_of(model, fields))
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            with cursor.cursor.copy(f"COPY {table} ({cols}) FROM STDIN") as copy:  # type: ignore[attr-defined]
+            with cursor.cursor.copy(f"COPY {table} ({cols}) FROM STDIN") as copy:
                 for row in rows:
                     copy.write_row(row)
         else:
@@ -66,7 +66,7 @@ def update_rows(
     assignments = [f"{qn(c)} = %s" for c in columns_of(model, fields)]
     if extra_set:
         assignments.append(extra_set)
-    pk = qn(model._meta.pk.column)  # type: ignore[union-attr]
+    pk = qn(str(model._meta.pk.column))
     sql = f"UPDATE {table} SET {', '.join(assignments)} WHERE {pk} = %s"  # noqa: S608
     batch = list(rows)
     if batch:

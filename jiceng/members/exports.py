@@ -153,9 +153,7 @@ def write_xlsx(rows: Iterator[list[Any]], target: str | IO[bytes], *, progress: 
             if value is None or value == "":
                 continue
             if isinstance(value, datetime.date):
-                sheet.write_datetime(
-                    count, col, datetime.datetime(value.year, value.month, value.day), dated
-                )
+                sheet.write_datetime(count, col, value, dated)
             elif isinstance(value, int | float):
                 sheet.write_number(count, col, value)
             elif value.startswith(DANGEROUS_START):

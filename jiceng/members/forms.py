@@ -11,7 +11,7 @@ from jiceng.org.forms import DateInput, VersionedForm
 
 from .identifiers import IdentifierError, check_credit_code, check_id_number
 from .imports.headers import FIELD_LABELS
-from .models import ImportMode, Member, MemberExport, MemberImport, MemberStatus, MemberType
+from .models import ExportFormat, ImportMode, Member, MemberImport, MemberStatus, MemberType
 from .selectors import INDUSTRIES
 
 
@@ -171,9 +171,7 @@ class MappingForm(StyledFormMixin, forms.Form):
 
 
 class ExportForm(StyledFormMixin, forms.Form):
-    file_format = forms.ChoiceField(
-        label=_("Format"), choices=MemberExport._meta.get_field("file_format").choices
-    )  # type: ignore[union-attr]
+    file_format = forms.ChoiceField(label=_("Format"), choices=ExportFormat.choices)
     unmasked = forms.BooleanField(
         label=_("Full ID numbers and phones (recorded in the audit log)"), required=False
     )

@@ -76,7 +76,7 @@ def _search(qs: QuerySet[Member], query: str) -> QuerySet[Member]:
 
 def member_list(*, unit: Unit, filters: MemberFilters) -> QuerySet[Member]:
     """Members of the unit's subtree, newest first, narrowed by the filters."""
-    qs = Member.objects.in_subtree(unit)
+    qs: QuerySet[Member] = Member.objects.in_subtree(unit)
     if filters.q:
         qs = _search(qs, filters.q)
     if filters.member_type:

@@ -145,6 +145,7 @@ def member_create(*, actor: Actor, unit: Unit, data: dict[str, Any], id_number: 
     _require_member_unit(unit)
     with transaction.atomic():
         province_id, grassroots_id = unit_anchors(unit=unit)
+        assert grassroots_id is not None  # a unit that holds members lies at or below one
         member = Member(unit=unit, province_id=province_id, grassroots_id=grassroots_id, **data)
         _clean_identifiers(member, id_number)
         member.full_clean(
@@ -222,9 +223,10 @@ def member_move(*, actor: Actor, member: Member, new_unit: Unit, expected_versio
         if old_unit_id == new_unit.pk:
             return member
         province_id, grassroots_id = unit_anchors(unit=new_unit)
+        assert grassroots_id is not None
         member.unit = new_unit
         member.province_id = province_id
-        member.grassroots_id = grassroots_id  # type: ignore[assignment]
+        member.grassroots_id = grassroots_id
         save_versioned(
             member, expected_version=expected_version, fields=["unit", "province", "grassroots"]
         )

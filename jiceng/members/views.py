@@ -118,7 +118,7 @@ def _say_flags(request: AuthedRequest, member: Member) -> None:
 def _detail_context(request: AuthedRequest, member: Member) -> dict[str, Any]:
     from jiceng.dues.selectors import member_dues
 
-    unit, context = unit_page(request, member.unit_id, tab="members")
+    _unit, context = unit_page(request, member.unit_id, tab="members")
     history = audit_entries_for_unit(member.unit).filter(
         object_type="members.member", object_id=str(member.pk)
     )[:20]
@@ -152,7 +152,7 @@ def member_unmask(request: AuthedRequest, pk: int) -> HttpResponse:
 @require(Perm.MEMBER_EDIT)
 def member_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     member = _member(request, pk)
-    unit, context = unit_page(request, member.unit_id, tab="members")
+    _unit, context = unit_page(request, member.unit_id, tab="members")
     form = MemberForm(request.POST or None, instance=member)
     if request.method == "POST" and form.is_valid():
         try:
@@ -181,7 +181,7 @@ def member_edit(request: AuthedRequest, pk: int) -> HttpResponse:
 @require(Perm.MEMBER_EDIT)
 def member_move(request: AuthedRequest, pk: int) -> HttpResponse:
     member = _member(request, pk)
-    unit, context = unit_page(request, member.unit_id, tab="members")
+    _unit, context = unit_page(request, member.unit_id, tab="members")
     form = MemberMoveForm(request.POST or None, initial={"version": member.version})
     if request.method == "POST" and form.is_valid():
         code = form.cleaned_data["new_unit_code"].strip()
@@ -271,7 +271,7 @@ def _export(request: AuthedRequest, pk: int) -> MemberExport:
 @require(Perm.EXPORT)
 def export_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     job = _export(request, pk)
-    unit, context = unit_page(request, job.unit_id, tab="members")
+    _unit, context = unit_page(request, job.unit_id, tab="members")
     context["job"] = job
     template = "members/_export_progress.html" if request.htmx else "members/export_detail.html"
     response = render(request, template, context)
@@ -324,7 +324,7 @@ def import_upload(request: AuthedRequest, pk: int) -> HttpResponse:
 @require(Perm.MEMBER_EDIT)
 def import_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     job = _import(request, pk)
-    unit, context = unit_page(request, job.unit_id, tab="members")
+    _unit, context = unit_page(request, job.unit_id, tab="members")
     context.update(_import_context(request, job))
     template = "members/_import_progress.html" if request.htmx else "members/import_detail.html"
     response = render(request, template, context)

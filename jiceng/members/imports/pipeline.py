@@ -650,10 +650,10 @@ class _Sink(abc.ABC):
     def put(self, prepared: Prepared) -> None: ...
 
     def finish(self, *, commit: bool) -> None:
-        pass
+        return None
 
     def abort(self) -> None:
-        pass
+        return None
 
 
 class _Preview(_Sink):

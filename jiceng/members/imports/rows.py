@@ -6,7 +6,8 @@ matching existing members) happen per batch in `pipeline.py`.
 
 import datetime
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from dataclasses import field as dc_field
 from typing import Any
 
 from ..identifiers import IdentifierError, check_credit_code, check_id_number, mask_id_number
@@ -36,7 +37,7 @@ class Problem:
     code: str
     severity: str
     value: str = ""
-    params: dict[str, Any] = field(default_factory=dict)
+    params: dict[str, Any] = dc_field(default_factory=dict)
 
 
 @dataclass(slots=True)
@@ -47,7 +48,7 @@ class Row:
     id_number: str = ""
     id_legacy: bool = False
     phone_kind: str = ""
-    problems: list[Problem] = field(default_factory=list)
+    problems: list[Problem] = dc_field(default_factory=list)
     error: bool = False
 
     def add(self, problem: Problem) -> None:

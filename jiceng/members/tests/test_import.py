@@ -84,6 +84,7 @@ def test_messy_workbook_imports_every_member(tree: Tree, tmp_path: Path):
     zhang = members["张三小吃店"]
     assert zhang.phone == "13800138000"  # the float lost its .0
     assert zhang.id_number == ID_A and zhang.id_number_index == crypto.blind_index(ID_A)
+    assert zhang.id_number_encrypted is not None
     assert ID_A.encode() not in bytes(zhang.id_number_encrypted)  # encrypted at rest
     assert members["李四五金店"].credit_code == CODE_B  # full-width digits and letters
     assert members["李四五金店"].phone == "13800138001"
@@ -231,7 +232,7 @@ def test_sub_unit_column_places_members_in_branches(tree: Tree, tmp_path: Path):
 
 
 def test_all_or_nothing_imports_nothing_when_a_row_is_bad(tree: Tree, tmp_path: Path):
-    rows = messy_rows()[:2] + [[9, "", "x", "", "", "", "2020-1-1"]]
+    rows = [*messy_rows()[:2], [9, "", "x", "", "", "", "2020-1-1"]]
     path = write_xlsx(tmp_path / "r.xlsx", rows)
     job = run(path, tree.shushan, mode=ImportMode.ALL_OR_NOTHING)
     assert job.state == ImportState.REFUSED
@@ -412,7 +413,8 @@ def test_one_audit_entry_per_import_with_the_file_hash(tree: Tree, tmp_path: Pat
     )
     entries = AuditEntry.objects.filter(action="member.import")
     assert entries.count() == 1
-    assert entries.get().after["sha256"] == job.file_sha256 and entries.get().after["created"] == 5
+    after: Any = entries.get().after
+    assert after["sha256"] == job.file_sha256 and after["created"] == 5
     assert not AuditEntry.objects.filter(action="member.create").exists()
 
 
