@@ -51,8 +51,11 @@ db: install
 static: install
 	$(PY) manage.py collectstatic --noinput -v0
 
+# The web server, and beside it one job worker (imports, exports, roll-ups) that stops with it.
 run: install db static
 	@echo "Serving Jiceng at http://$(HOST):$(PORT)/  (Ctrl-C to stop)"
+	@$(PY) manage.py db_worker --queue-name '*' --interval 1 --no-startup-delay -v0 & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	$(VENV)/bin/gunicorn jiceng.wsgi:application --bind $(HOST):$(PORT) --workers 2 --threads 4 \
 	  --access-logfile - --graceful-timeout 5
 

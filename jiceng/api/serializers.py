@@ -1,5 +1,6 @@
 from rest_framework import serializers
 
+from jiceng.members.models import Member
 from jiceng.org.models import Unit
 
 
@@ -33,3 +34,34 @@ class MeSerializer(serializers.Serializer):
     full_name = serializers.CharField()
     role = serializers.CharField()
     unit = UnitSerializer()
+
+
+class MemberSerializer(serializers.ModelSerializer):
+    """A member as the API shows it: ID number and phone always masked."""
+
+    unit_code = serializers.CharField(source="unit.code", read_only=True)
+    id_number = serializers.CharField(source="id_number_masked", read_only=True)
+    phone = serializers.CharField(source="phone_masked", read_only=True)
+
+    class Meta:
+        model = Member
+        fields = [
+            "id",
+            "unit_id",
+            "unit_code",
+            "member_type",
+            "business_name",
+            "operator",
+            "credit_code",
+            "registration_number",
+            "id_number",
+            "phone",
+            "industry",
+            "address",
+            "join_date",
+            "status",
+            "flags",
+            "version",
+            "updated_at",
+        ]
+        read_only_fields = fields

@@ -8,6 +8,7 @@ app_name = "api"
 
 router = SimpleRouter()
 router.register("units", views.UnitViewSet, basename="unit")
+router.register("members", views.MemberViewSet, basename="member")
 
 urlpatterns = [
     path("me/", views.me, name="me"),

@@ -10,4 +10,6 @@ class MembersConfig(AppConfig):
     def ready(self) -> None:
         from jiceng.org.tabs import UnitTab, register_unit_tab
 
+        from . import checks  # noqa: F401  (registers the deployment check)
+
         register_unit_tab(UnitTab("members", _("Members"), "members:list", order=30))

@@ -216,10 +216,17 @@ def _add_level(parents_children: list[tuple[Unit, list[dict]]]) -> list[Unit]:
 class SeedResult:
     units: int
     accounts: list[tuple[str, str, str]]
+    members: int = 0
 
 
-def seed_demo(*, scale: str = "small", seed: int = 2009) -> SeedResult:
-    """Build the demo network into an empty database (one transaction)."""
+#: Members in the national benchmark network (DESIGN: benchmarks at 10 million members).
+NATIONAL_MEMBERS = 10_000_000
+
+
+def seed_demo(*, scale: str = "small", seed: int = 2009, members: int | None = None) -> SeedResult:
+    """Build the demo network into an empty database: the tree, profiles and logins in one
+    transaction, then members, dues and activities in batches of their own. `members` sets the
+    number of members (default: 40–160 per association small, 10 million national)."""
     rng = random.Random(seed)
     b = _Builder(rng)
     divisions = load_divisions()
@@ -346,7 +353,31 @@ def seed_demo(*, scale: str = "small", seed: int = 2009) -> SeedResult:
             after={"scale": scale, "units": len(all_units), "accounts": len(accounts)},
             object_repr=f"seed_demo --scale {scale}",
         )
-    return SeedResult(units=len(all_units), accounts=accounts)
+    member_count = _seed_domains(
+        scale=scale,
+        rng=rng,
+        members=members,
+        units=[*grassroots, *branches] if not national else [],
+    )
+    return SeedResult(units=len(all_units), accounts=accounts, members=member_count)
+
+
+def _seed_domains(*, scale: str, rng: random.Random, members: int | None, units: list[Unit]) -> int:
+    """Members, then their dues (set-based over the members table), then activities."""
+    from jiceng.activities.demo import seed_activities
+    from jiceng.dues.demo import seed_dues
+    from jiceng.members.demo import associations, seed_members
+
+    per_association = None
+    if members is None and scale == "national":
+        members = NATIONAL_MEMBERS
+    if members is not None:
+        per_association = max(1, members // max(1, len(associations())))
+    count = seed_members(scale=scale, rng=rng, per_association=per_association)
+    seed_dues(year=timezone.localdate().year)
+    if units:
+        seed_activities(units=units, rng=rng)
+    return count
 
 
 def _short_county(name: str) -> str:

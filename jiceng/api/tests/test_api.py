@@ -42,3 +42,32 @@ def test_openapi_schema(people: People):
     response = client_for(people.viewer).get("/api/v1/schema/")
     assert response.status_code == 200
     assert b"/api/v1/units/{id}/children/" in response.content
+
+
+def test_members_are_scoped_masked_and_cursor_paginated(people: People, tree: Tree):
+    from jiceng.members.tests.factories import id_number, make_member
+
+    number = id_number()
+    mine = make_member(tree.branch, phone="13812345678", id_number=number)
+    make_member(tree.baohe, business_name="包河的商户")
+    make_member(tree.xuanwu, business_name="南京的商户")
+    client = client_for(people.shushan_secretary)
+    body = client.get("/api/v1/members/").json()
+    assert [m["business_name"] for m in body["results"]] == [mine.business_name]
+    row = body["results"][0]
+    assert (
+        row["phone"] == "138****5678" and row["id_number"] == number[:6] + "********" + number[-4:]
+    )
+    assert "count" not in body and "next" in body  # a cursor, no COUNT over millions
+    assert client.get(f"/api/v1/members/?unit={tree.baohe.pk}").status_code == 404
+    national = client_for(people.national)
+    names = {
+        m["business_name"]
+        for m in national.get(f"/api/v1/members/?unit={tree.hefei.pk}").json()["results"]
+    }
+    assert names == {mine.business_name, "包河的商户"}
+    assert (
+        national.get("/api/v1/members/?q=南京").json()["results"][0]["business_name"]
+        == "南京的商户"
+    )
+    assert client_for(people.outsider).get(f"/api/v1/members/{mine.pk}/").status_code == 404

@@ -1,5 +1,6 @@
 """`manage.py check --deploy` with production settings reports nothing."""
 
+import base64
 import os
 import secrets
 import subprocess
@@ -31,9 +32,21 @@ def test_check_deploy_is_clean_with_production_settings():
         "DEBUG",
         SECRET_KEY=secrets.token_urlsafe(64),
         ALLOWED_HOSTS="jiceng.example.gov.cn",
+        MEMBER_DATA_KEY=base64.b64encode(os.urandom(32)).decode(),
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_check_deploy_asks_for_a_member_data_key():
+    result = _manage(
+        "check",
+        "--deploy",
+        SECRET_KEY=secrets.token_urlsafe(64),
+        ALLOWED_HOSTS="jiceng.example.gov.cn",
+        MEMBER_DATA_KEY="",
+    )
+    assert "jiceng.W001" in result.stdout + result.stderr
 
 
 def test_production_refuses_a_missing_secret_key():

@@ -38,6 +38,8 @@ CASES: dict[str, Case] = {
     "members:import_report": Case("object", Perm.MEMBER_EDIT, kwargs=IMPORT),
     "members:export": Case("object", Perm.EXPORT, kwargs=EXPORT),
     "members:export_download": Case("object", Perm.EXPORT, kwargs=EXPORT),
+    "api:member-list": Case("list", marker=lambda o: o.member.business_name),
+    "api:member-detail": Case("object", kwargs=MEMBER),
 }
 
 ROSTER = "字号名称,经营者,统一社会信用代码\n城关小吃店,张三,\n,李四,\n".encode()

@@ -20,8 +20,16 @@ class Command(BaseCommand):
         parser.add_argument(
             "--seed", type=int, default=2009, help="Random seed (same seed, same data)."
         )
+        parser.add_argument(
+            "--members",
+            type=int,
+            default=None,
+            help="Members in all (default: 40-160 per association; 10,000,000 national).",
+        )
 
-    def handle(self, *args: Any, scale: str, if_empty: bool, seed: int, **options: Any) -> None:
+    def handle(
+        self, *args: Any, scale: str, if_empty: bool, seed: int, members: int | None, **options: Any
+    ) -> None:
         if Unit.objects.exists():
             if if_empty:
                 self.stdout.write("The database already holds a network; nothing seeded.")
@@ -32,10 +40,13 @@ class Command(BaseCommand):
                 "point DATABASE_URL at a new one or use --if-empty."
             )
         started = time.monotonic()
-        result = seed_demo(scale=scale, seed=seed)
+        result = seed_demo(scale=scale, seed=seed, members=members)
         elapsed = time.monotonic() - started
         self.stdout.write(
-            self.style.SUCCESS(f"Seeded {result.units:,} units ({scale}) in {elapsed:.1f} s.")
+            self.style.SUCCESS(
+                f"Seeded {result.units:,} units and {result.members:,} members ({scale}) "
+                f"in {elapsed:.1f} s."
+            )
         )
         self._print_logins()
 
