@@ -31,3 +31,13 @@ class Subtree(Lookup):
 
 
 models.CharField.register_lookup(Subtree)
+
+
+class Prefix(Subtree):
+    """`field__prefix=value`: a starts-with match that uses the plain index on SQLite (a range)
+    and the pattern index on PostgreSQL, for ASCII codes and numbers (phones, credit codes)."""
+
+    lookup_name = "prefix"
+
+
+models.CharField.register_lookup(Prefix)

@@ -68,9 +68,9 @@ def _search(qs: QuerySet[Member], query: str) -> QuerySet[Member]:
     if _ID_NUMBER.match(key):
         return qs.filter(id_number_index=crypto.blind_index(key))
     if _DIGITS.match(key):
-        return qs.filter(Q(phone__startswith=key) | Q(credit_code__startswith=key))
+        return qs.filter(Q(phone__prefix=key) | Q(credit_code__prefix=key))
     if _CODE_PREFIX.match(key) and any(c.isdigit() for c in key):
-        return qs.filter(Q(credit_code__startswith=key) | Q(registration_number__startswith=key))
+        return qs.filter(Q(credit_code__prefix=key) | Q(registration_number__prefix=key))
     return qs.filter(Q(business_name__contains=query) | Q(operator__contains=query))
 
 

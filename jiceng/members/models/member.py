@@ -73,11 +73,15 @@ class Member(Versioned):
     member_type = models.CharField(_("member type"), max_length=16, choices=MemberType.choices)
     business_name = models.CharField(_("business name"), max_length=200)
     operator = models.CharField(_("operator"), max_length=50, blank=True)
-    credit_code = models.CharField(_("unified social credit code"), max_length=18, blank=True)
+    # db_index: Django adds a pattern index on PostgreSQL too, for prefix search.
+    credit_code = models.CharField(
+        _("unified social credit code"), max_length=18, blank=True, db_index=True
+    )
     registration_number = models.CharField(
         _("registration number"),
         max_length=15,
         blank=True,
+        db_index=True,
         help_text=_(
             "The old 13- or 15-digit business registration number, for businesses "
             "registered before credit codes."
@@ -86,7 +90,9 @@ class Member(Versioned):
     id_number_encrypted = models.BinaryField(_("ID number (encrypted)"), null=True, editable=False)
     id_number_index = models.CharField(max_length=32, blank=True, editable=False)
     id_number_legacy = models.BooleanField(_("legacy 15-digit ID number"), default=False)
-    phone = models.CharField(_("phone"), max_length=32, blank=True, validators=[validate_phone])
+    phone = models.CharField(
+        _("phone"), max_length=32, blank=True, db_index=True, validators=[validate_phone]
+    )
     industry = models.CharField(_("industry"), max_length=50, blank=True)
     address = models.CharField(_("address"), max_length=200, blank=True)
     join_date = models.DateField(_("join date"), null=True, blank=True)
@@ -147,9 +153,7 @@ class Member(Versioned):
             models.Index(fields=["grassroots", "id"], name="member_grassroots_id"),
             models.Index(fields=["province", "id"], name="member_province_id"),
             models.Index(fields=["unit", "id"], name="member_unit_id"),
-            models.Index(fields=["credit_code"], name="member_credit_code"),
             models.Index(fields=["id_number_index"], name="member_id_number_index"),
-            models.Index(fields=["phone"], name="member_phone"),
         ]
 
     def __str__(self) -> str:

