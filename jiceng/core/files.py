@@ -89,6 +89,21 @@ def validate_document_upload(upload: Any) -> Any:
     return upload
 
 
+#: Extensions a stored file may keep; anything else is stored as .bin.
+STORED_SUFFIXES = frozenset(
+    {"jpg", "jpeg", "png", "webp", "pdf", "doc", "docx", "xls", "xlsx", "csv", "wps", "et"}
+)
+#: What may be shown in the browser; every other file is sent as a download.
+INLINE_TYPES = frozenset({"image/jpeg", "image/png", "image/webp", "application/pdf"})
+KNOWN_TYPES = INLINE_TYPES | {
+    "text/csv",
+    "application/msword",
+    "application/vnd.ms-excel",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
 @deconstructible
 class RandomUploadTo:
     """An `upload_to` that keeps the extension and replaces the name with a random token,
@@ -98,7 +113,9 @@ class RandomUploadTo:
         self.folder = folder
 
     def __call__(self, instance: Any, filename: str) -> str:
-        suffix = filename.rsplit(".", 1)[-1].lower()[:8] if "." in filename else "bin"
+        suffix = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
+        if suffix not in STORED_SUFFIXES:
+            suffix = "bin"  # never keep an extension a browser would run (.html, .svg, .js)
         unit_id = getattr(instance, "unit_id", None) or "none"
         return f"{self.folder}/{unit_id}/{secrets.token_hex(16)}.{suffix}"
 
@@ -118,11 +135,19 @@ def serve_file(field: FieldFile, *, download_name: str | None = None) -> FileRes
     except FileNotFoundError:
         raise Http404 from None
     content_type = mimetypes.guess_type(field.name)[0] or "application/octet-stream"
+    inline = content_type in INLINE_TYPES and download_name is None
+    if (
+        not inline
+        and content_type not in INLINE_TYPES
+        and not content_type.startswith("application/vnd.")
+        and content_type not in ("application/msword", "text/csv")
+    ):
+        content_type = "application/octet-stream"
     response = FileResponse(
         handle,
         content_type=content_type,
-        as_attachment=download_name is not None,
-        filename=download_name or "",
+        as_attachment=not inline,
+        filename=download_name or field.name.rsplit("/", 1)[-1],
     )
     response["Cache-Control"] = "private, max-age=3600"
     return response

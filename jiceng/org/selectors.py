@@ -131,7 +131,5 @@ def unit_anchors(*, unit: Unit) -> tuple[int, int | None]:
     rows = Unit.objects.filter(path__in=prefixes[1:]).values_list("pk", "path", "level")
     by_path = {path: (pk, level) for pk, path, level in rows}
     province_id = by_path[prefixes[1]][0]
-    grassroots_id = next(
-        (pk for pk, level in by_path.values() if level == Level.GRASSROOTS), None
-    )
+    grassroots_id = next((pk for pk, level in by_path.values() if level == Level.GRASSROOTS), None)
     return province_id, grassroots_id

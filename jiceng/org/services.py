@@ -116,6 +116,12 @@ def unit_move(*, actor: Actor, unit: Unit, new_parent: Unit) -> Unit:
         unit.refresh_from_db()
         Unit.objects.filter(pk=unit.pk).update(parent=new_parent)
         unit.parent = new_parent
+        # Fact tables carry their province and association ids: rewrite them for the subtree.
+        from jiceng.dues.services import rollup_follow_unit_move
+        from jiceng.members.services import members_follow_unit_move
+
+        members_follow_unit_move(unit=unit)
+        rollup_follow_unit_move(unit=unit)
         audit_record(
             actor=actor,
             action="unit.move",
@@ -185,7 +191,9 @@ def profile_item_update(*, actor: Actor, item: P, data: dict[str, Any], expected
     model = type(item)
     fields = _item_fields(model)
     with transaction.atomic():
-        before = snapshot(item, fields)
+        # From the database: a bound ModelForm has already written the new values onto `item`.
+        stored = model._default_manager.filter(pk=item.pk).first()
+        before = snapshot(stored if stored is not None else item, fields)
         for name, value in data.items():
             if name not in fields:
                 raise ValueError(f"{name} is not an editable field of {model.__name__}")

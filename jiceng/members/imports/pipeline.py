@@ -19,6 +19,7 @@ import hashlib
 import queue
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -195,14 +196,15 @@ class ImportRun:
         # Inside a caller's transaction there is no second connection that could see its
         # uncommitted rows: then everything runs here.
         threaded = not connection.in_atomic_block
-        sink: _Sink = _Writer(self, outcome) if threaded else _Inline(self, outcome)
-        try:
-            rejected = self._pass(roster, sink, resume_from=resume_from)
-            refused = self.atomic and rejected > 0
-            sink.finish(commit=not refused)
-        except BaseException:
-            sink.abort()
-            raise
+        with lean_connection():
+            sink: _Sink = _Writer(self, outcome) if threaded else _Inline(self, outcome)
+            try:
+                rejected = self._pass(roster, sink, resume_from=resume_from)
+                refused = self.atomic and rejected > 0
+                sink.finish(commit=not refused)
+            except BaseException:
+                sink.abort()
+                raise
         if self.atomic:
             if refused:
                 outcome.refused = True
@@ -571,6 +573,31 @@ class ImportRun:
         )
 
 
+def _unmap() -> None:
+    """No memory-mapped reads on this SQLite connection: an import touches every page of a
+    growing file, and mapped pages would count against the job's memory for nothing."""
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA mmap_size=0")
+
+
+@contextmanager
+def lean_connection() -> Iterator[None]:
+    """This thread's connection without memory-mapped reads for the import, then as before."""
+    if connection.vendor != "sqlite":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA mmap_size")
+        before = cursor.fetchone()[0]
+    _unmap()
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f"PRAGMA mmap_size={int(before)}")
+
+
 def _phone_kind(phone: str) -> str:
     from jiceng.core.validators import normalize_phone
 
@@ -727,6 +754,7 @@ class _Writer(_Sink):
 
     def _loop(self) -> None:
         try:
+            _unmap()
             if self.run.atomic:
                 try:
                     with transaction.atomic():

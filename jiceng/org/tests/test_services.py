@@ -1,6 +1,7 @@
 """Writes to units and profiles: validation, audit, optimistic locking, nothing half-saved."""
 
 import datetime
+from typing import Any
 from decimal import Decimal
 
 import pytest
@@ -171,3 +172,28 @@ def test_only_national_and_provincial_admins_move(tree: Tree, people: People):
         services.unit_move(
             actor=Actor(user=people.hefei_admin), unit=tree.shushan, new_parent=tree.hefei
         )
+
+
+def test_profile_item_edit_through_its_form_audits_the_old_value(tree: Tree, people: People):
+    """A bound ModelForm writes the new values onto the row it is given; the audit entry must
+    still say what the row held before."""
+    from django.urls import reverse
+
+    from conftest import client_for
+    from jiceng.org.models import StaffMember
+
+    staff = services.profile_item_create(
+        actor=Actor.system(),
+        unit=tree.shushan,
+        model=StaffMember,
+        data={"name": "旧名", "post": "秘书"},
+    )
+    url = reverse(
+        "org:section_edit", kwargs={"pk": tree.shushan.pk, "section": "staff", "item_pk": staff.pk}
+    )
+    data = {"name": "新名", "post": "秘书", "employment": "full_time", "version": staff.version}
+    assert client_for(people.shushan_secretary).post(url, data).status_code == 302
+    entry = AuditEntry.objects.filter(action="profile.staffmember.update").get()
+    before: Any = entry.before
+    after: Any = entry.after
+    assert before["name"] == "旧名" and after["name"] == "新名"

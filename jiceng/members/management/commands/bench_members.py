@@ -112,17 +112,18 @@ def _target() -> Any:
 
 
 def _empty_members() -> None:
+    """Empty the tables an import writes, in SQL (the ORM's delete would load every row)."""
     from django.db import connection
 
-    from jiceng.members.models import ImportProblem, Member, MemberImport
-
+    tables = ["members_importproblem", "members_member", "members_memberimport"]
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            cursor.execute("TRUNCATE members_member, members_importproblem CASCADE")
+            cursor.execute(f"TRUNCATE {', '.join(tables)} CASCADE")
         else:
-            Member.objects.all().delete()
-            ImportProblem.objects.all().delete()
-    MemberImport.objects.all().delete()
+            cursor.execute("DELETE FROM core_auditentry WHERE object_type = 'members.memberimport'")
+            for table in tables:
+                cursor.execute(f"DELETE FROM {table}")  # noqa: S608  (our table names)
+            cursor.execute("VACUUM")
 
 
 def run_reader(path: Path) -> dict[str, Any]:
@@ -310,19 +311,22 @@ class Command(BaseCommand):
             else:
                 self._fresh_pg(url)
             self._spawn("prepare", Path(), url)
-            results[vendor] = {
-                "reader": self._spawn("reader", files["xlsx"], url),
-                "floor": self._spawn("floor", files["xlsx"], url),
-                "import": self._spawn("import", files["xlsx"], url),
-                "import_csv": self._spawn("import_csv", files["csv"], url),
-                "peer": self._spawn("peer", files["peer"], url),
-            }
+            results[vendor] = {"reader": self._spawn("reader", files["xlsx"], url)}
+            for variant, path in (
+                ("floor", files["xlsx"]),
+                ("import", files["xlsx"]),
+                ("import_csv", files["csv"]),
+                ("peer", files["peer"]),
+            ):
+                self._spawn("clean", Path(), url, quiet=True)
+                results[vendor][variant] = self._spawn(variant, path, url)
         self._report(results, rows, options["peer_rows"])
 
     # --- processes --------------------------------------------------------------------------
 
-    def _spawn(self, variant: str, path: Path, url: str) -> dict[str, Any]:
-        env = {**os.environ, "DATABASE_URL": url}
+    def _spawn(self, variant: str, path: Path, url: str, *, quiet: bool = False) -> dict[str, Any]:
+        # The benchmark's CSV of a million rows is past the default 100 MB upload limit.
+        env = {**os.environ, "DATABASE_URL": url, "MAX_IMPORT_BYTES": str(2**30)}
         command = [
             sys.executable,
             "manage.py",
@@ -338,7 +342,8 @@ class Command(BaseCommand):
         if done.returncode != 0:
             raise RuntimeError(f"{variant} failed:\n{done.stderr[-3000:]}")
         result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
-        self.stdout.write(f"  {url.split(':')[0]:<10} {variant:<10} {json.dumps(result)}")
+        if not quiet:
+            self.stdout.write(f"  {url.split(':')[0]:<10} {variant:<10} {json.dumps(result)}")
         return result
 
     def _child(self, variant: str, path: Path) -> None:
@@ -346,8 +351,10 @@ class Command(BaseCommand):
             prepare_database()
             self.stdout.write("{}")
             return
-        if variant in ("floor", "import", "import_csv", "peer"):
+        if variant == "clean":
             _empty_members()
+            self.stdout.write("{}")
+            return
         result = VARIANTS[variant](path)
         result["peak_mb"] = round(_peak_mb())
         self.stdout.write(json.dumps(result))

@@ -1,0 +1,199 @@
+"""Complaints and help requests: submitted on the public page or recorded by staff, then moved
+through received → in progress → resolved or closed."""
+
+import secrets
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from jiceng.accounts.roles import Perm
+from jiceng.core.actor import Actor
+from jiceng.core.audit import audit_record, snapshot
+from jiceng.core.errors import DomainError
+from jiceng.core.versioning import save_versioned
+from jiceng.org.models import Status, Unit
+
+from .. import antiabuse
+from ..models import ACCEPTING_LEVELS, FINAL_STATES, Channel, Complaint, ComplaintState
+from ._common import authorize
+
+#: Fields a complaint is submitted or recorded with.
+INPUT_FIELDS = ("kind", "subject", "content", "submitter_name", "submitter_contact")
+#: Letters and digits that cannot be mistaken for one another when read out on the phone.
+_REFERENCE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
+
+
+@dataclass(frozen=True)
+class PublicActor(Actor):
+    """A member on the public page: no account, only the address the request came from."""
+
+    @property
+    def name(self) -> str:
+        return "public"
+
+
+def accepts_complaints(unit: Unit) -> bool:
+    """Grassroots associations and their branches take complaints, while they are active."""
+    return unit.level in ACCEPTING_LEVELS and unit.status == Status.ACTIVE
+
+
+def new_reference() -> str:
+    """Short, unguessable, readable: the day it arrived and six random characters."""
+    token = "".join(secrets.choice(_REFERENCE_ALPHABET) for _ in range(6))
+    return f"{timezone.localdate():%Y%m%d}-{token}"
+
+
+def _insert(complaint: Complaint) -> Complaint:
+    """Save with a fresh reference; on the (one in a billion) collision, draw again."""
+    for _attempt in range(5):
+        complaint.reference = new_reference()
+        try:
+            with transaction.atomic():
+                complaint.save()
+            return complaint
+        except IntegrityError:
+            if Complaint.objects.filter(reference=complaint.reference).exists():
+                continue
+            raise
+    raise RuntimeError("could not draw a free complaint reference")
+
+
+def _validated(unit: Unit, data: dict[str, Any], **extra: Any) -> Complaint:
+    for name in data:
+        if name not in INPUT_FIELDS:
+            raise ValueError(f"{name} is not a complaint input field")
+    complaint = Complaint(
+        unit=unit, **{k: v.strip() if isinstance(v, str) else v for k, v in data.items()}, **extra
+    )
+    complaint.reference = "pending"
+    complaint.full_clean(exclude=["reference"])
+    return complaint
+
+
+def complaint_submit(*, actor: Actor, unit: Unit, data: dict[str, Any]) -> Complaint:
+    """A member's complaint or help request from the public page (no account).
+
+    The form has checked the honeypot and the signed timestamp; this counts the submissions
+    from the same address to the unit in the last hour and refuses past the limit."""
+    if not accepts_complaints(unit):
+        raise DomainError(
+            _("This unit does not take complaints online."), code="unit_not_accepting"
+        )
+    source = antiabuse.source_hash(actor.source_address)
+    with transaction.atomic():
+        # One submitter at a time per unit, so parallel requests cannot all pass the count.
+        list(Unit.objects.select_for_update().filter(pk=unit.pk).values_list("pk"))
+        since = timezone.now() - antiabuse.SOURCE_WINDOW
+        recent = Complaint.objects.filter(
+            unit=unit, source_hash=source, received_at__gte=since
+        ).count()
+        if recent >= antiabuse.SOURCE_LIMIT:
+            raise antiabuse.RateLimited(
+                _(
+                    "We have already received %(count)s messages from your connection in the "
+                    "last hour. Please try again later, or call the association."
+                )
+                % {"count": recent}
+            )
+        complaint = _validated(unit, data, channel=Channel.PUBLIC, source_hash=source)
+        _insert(complaint)
+        audit_record(
+            actor=actor,
+            action="complaint.submit",
+            unit=unit,
+            obj=complaint,
+            after=snapshot(complaint, Complaint.AUDITED_FIELDS),
+        )
+    return complaint
+
+
+def complaint_record(
+    *, actor: Actor, unit: Unit, data: dict[str, Any], received_at: Any = None
+) -> Complaint:
+    """Staff record a complaint that arrived by phone, letter or in person."""
+    authorize(actor, Perm.COMPLAINT_HANDLE, unit)
+    received = received_at or timezone.now()
+    if received > timezone.now():
+        raise ValidationError({"received_at": _("The time received cannot be in the future.")})
+    with transaction.atomic():
+        complaint = _validated(
+            unit, data, channel=Channel.STAFF, received_at=received, recorded_by=actor.user
+        )
+        _insert(complaint)
+        audit_record(
+            actor=actor,
+            action="complaint.record",
+            unit=unit,
+            obj=complaint,
+            after=snapshot(complaint, Complaint.AUDITED_FIELDS),
+        )
+    return complaint
+
+
+def complaint_transition(
+    *,
+    actor: Actor,
+    complaint: Complaint,
+    to_state: str,
+    response: str,
+    expected_version: int,
+) -> Complaint:
+    """Move a complaint to its next state, with the response so far.
+
+    Received → in progress, resolved or closed; in progress → resolved or closed; resolved and
+    closed are final. Resolving or closing needs a response. The first move out of "received"
+    sets the response time; resolving or closing sets the end time."""
+    authorize(actor, Perm.COMPLAINT_HANDLE, complaint.unit)
+    states = dict(ComplaintState.choices)
+    if to_state not in complaint.next_states:
+        allowed = " / ".join(str(states[s]) for s in complaint.next_states) or "—"
+        raise DomainError(
+            _(
+                "A case that is “%(state)s” cannot be moved to “%(target)s”. From here it can "
+                "go to: %(allowed)s."
+            )
+            % {
+                "state": states.get(complaint.state, complaint.state),
+                "target": states.get(to_state, to_state),
+                "allowed": allowed,
+            },
+            code="invalid_transition",
+            field="to_state",
+        )
+    response = (response or "").strip()
+    if to_state in FINAL_STATES and not response:
+        raise ValidationError(
+            {
+                "response": _(
+                    "Write the response given to the member before marking the case “%(target)s”."
+                )
+                % {"target": states[to_state]}
+            }
+        )
+    with transaction.atomic():
+        before = snapshot(complaint, Complaint.AUDITED_FIELDS)
+        now = timezone.now()
+        complaint.state = to_state
+        complaint.response = response
+        fields = ["state", "response"]
+        if complaint.responded_at is None:
+            complaint.responded_at = max(now, complaint.received_at)
+            fields.append("responded_at")
+        if to_state in FINAL_STATES:
+            complaint.resolved_at = max(now, complaint.responded_at)
+            fields.append("resolved_at")
+        complaint.full_clean(exclude=["reference"])
+        save_versioned(complaint, expected_version=expected_version, fields=fields)
+        audit_record(
+            actor=actor,
+            action="complaint.transition",
+            unit=complaint.unit,
+            obj=complaint,
+            before=before,
+            after=snapshot(complaint, Complaint.AUDITED_FIELDS),
+        )
+    return complaint

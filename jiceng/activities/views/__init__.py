@@ -1,0 +1,83 @@
+"""Pages of activities, complaints, rules and recognition. Thin: parse, call one service or
+selector, render."""
+
+from .activities import (
+    activity_create,
+    activity_delete,
+    activity_detail,
+    activity_edit,
+    activity_list,
+    activity_photo,
+    activity_photo_add,
+    activity_photo_delete,
+    activity_rollup,
+)
+from .complaints import (
+    complaint_create,
+    complaint_detail,
+    complaint_list,
+    complaint_rollup,
+    complaint_transition,
+)
+from .public import public_complaint_new, public_complaint_thanks
+from .recognition import (
+    commendation_create,
+    commendation_delete,
+    commendation_edit,
+    commendation_file,
+    media_report_create,
+    media_report_delete,
+    media_report_edit,
+    media_report_file,
+    recognition,
+)
+from .rules import (
+    rule_checklist,
+    rule_document_delete,
+    rule_document_edit,
+    rule_document_file,
+    rule_item_create,
+    rule_item_delete,
+    rule_item_edit,
+    rule_item_move,
+    rule_item_toggle,
+    rules,
+)
+
+__all__ = [
+    "activity_create",
+    "activity_delete",
+    "activity_detail",
+    "activity_edit",
+    "activity_list",
+    "activity_photo",
+    "activity_photo_add",
+    "activity_photo_delete",
+    "activity_rollup",
+    "commendation_create",
+    "commendation_delete",
+    "commendation_edit",
+    "commendation_file",
+    "complaint_create",
+    "complaint_detail",
+    "complaint_list",
+    "complaint_rollup",
+    "complaint_transition",
+    "media_report_create",
+    "media_report_delete",
+    "media_report_edit",
+    "media_report_file",
+    "public_complaint_new",
+    "public_complaint_thanks",
+    "recognition",
+    "rule_checklist",
+    "rule_document_delete",
+    "rule_document_edit",
+    "rule_document_file",
+    "rule_item_create",
+    "rule_item_delete",
+    "rule_item_edit",
+    "rule_item_move",
+    "rule_item_toggle",
+    "rules",
+]

@@ -1,0 +1,171 @@
+"""Complaint pages for staff: the list of a subtree with its figures, the roll-up by sub-unit,
+recording one, and moving one through its states."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from jiceng.accounts.roles import Perm
+from jiceng.core.actor import Actor
+from jiceng.core.errors import ConflictError, DomainError
+from jiceng.core.http import AuthedRequest
+from jiceng.core.scope import get_in_scope_or_404, require
+from jiceng.org.pages import unit_page
+
+from .. import selectors, services
+from ..forms import ComplaintRecordForm, ComplaintTransitionForm
+from ..models import Complaint, ComplaintKind, ComplaintState
+from ._common import (
+    apply_errors,
+    paginate,
+    query_string,
+    this_year,
+    year_choices,
+    year_param,
+)
+
+TAB = "complaints"
+
+
+def _complaint(request: AuthedRequest, pk: int) -> Complaint:
+    return get_in_scope_or_404(
+        Complaint.objects.select_related("unit", "recorded_by"), request.user, pk=pk
+    )
+
+
+def _detail_url(complaint: Complaint) -> str:
+    return reverse("activities:complaint_detail", kwargs={"pk": complaint.pk})
+
+
+@login_required
+def complaint_list(request: AuthedRequest, pk: int) -> HttpResponse:
+    """The complaints of the unit's subtree, newest first; the year's figures above."""
+    unit, context = unit_page(request, pk, tab=TAB)
+    state = request.GET.get("state", "")
+    state = state if state in ComplaintState.values else ""
+    kind = request.GET.get("kind", "")
+    kind = kind if kind in ComplaintKind.values else ""
+    # All years unless one is chosen, so that last year's open cases stay in view; the
+    # figures are for the chosen year, or this one.
+    year = year_param(request) if request.GET.get("year") else None
+    stats_year = year or this_year()
+    context.update(
+        page=paginate(
+            request, selectors.complaint_list(unit=unit, state=state, kind=kind, year=year)
+        ),
+        extra=query_string(state=state, kind=kind, year=year),
+        stats=selectors.complaint_stats(unit=unit, year=stats_year),
+        stats_year=stats_year,
+        state=state,
+        kind=kind,
+        year=year,
+        years=year_choices(),
+        states=ComplaintState.choices,
+        kinds=ComplaintKind.choices,
+        public_url=(
+            request.build_absolute_uri(
+                reverse("activities:public_complaint_new", kwargs={"code": unit.code})
+            )
+            if services.accepts_complaints(unit)
+            else ""
+        ),
+    )
+    return render(request, "activities/complaint_list.html", context)
+
+
+@login_required
+def complaint_rollup(request: AuthedRequest, pk: int) -> HttpResponse:
+    """The year's response time and resolution rate for the subtree and each sub-unit."""
+    unit, context = unit_page(request, pk, tab=TAB)
+    year = year_param(request)
+    context.update(
+        rollup=selectors.complaint_rollup(unit=unit, year=year), year=year, years=year_choices()
+    )
+    return render(request, "activities/complaint_rollup.html", context)
+
+
+@require(Perm.COMPLAINT_HANDLE)
+def complaint_create(request: AuthedRequest, pk: int) -> HttpResponse:
+    """Staff record a complaint that came by phone, letter or in person."""
+    unit, context = unit_page(request, pk, tab=TAB)
+    form = ComplaintRecordForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            complaint = services.complaint_record(
+                actor=Actor.from_request(request),
+                unit=unit,
+                data=form.model_data(),
+                received_at=form.cleaned_data["received_at"],
+            )
+        except (ValidationError, DomainError) as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                _("Recorded with reference number %(reference)s.")
+                % {"reference": complaint.reference},
+            )
+            return redirect(_detail_url(complaint))
+    context.update(
+        form=form,
+        title=_("Record a complaint or help request"),
+        cancel=reverse("activities:complaint_list", kwargs={"pk": unit.pk}),
+    )
+    return render(request, "activities/form.html", context)
+
+
+def _detail(
+    request: AuthedRequest, complaint: Complaint, form: ComplaintTransitionForm | None = None
+) -> HttpResponse:
+    _unit, context = unit_page(request, complaint.unit_id, tab=TAB)
+    states = dict(ComplaintState.choices)
+    context.update(
+        complaint=complaint,
+        form=form
+        or ComplaintTransitionForm(
+            initial={"response": complaint.response, "version": complaint.version}
+        ),
+        next_states=[(s, states[s]) for s in complaint.next_states],
+    )
+    return render(request, "activities/complaint_detail.html", context, status=200)
+
+
+@login_required
+def complaint_detail(request: AuthedRequest, pk: int) -> HttpResponse:
+    return _detail(request, _complaint(request, pk))
+
+
+@require(Perm.COMPLAINT_HANDLE)
+@require_POST
+def complaint_transition(request: AuthedRequest, pk: int) -> HttpResponse:
+    """Move the case on (the button pressed names the new state), with the response."""
+    complaint = _complaint(request, pk)
+    form = ComplaintTransitionForm(request.POST)
+    if form.is_valid():
+        target = form.cleaned_data["to_state"]
+        try:
+            services.complaint_transition(
+                actor=Actor.from_request(request),
+                complaint=complaint,
+                to_state=target,
+                response=form.cleaned_data["response"],
+                expected_version=form.cleaned_data["version"],
+            )
+        except ConflictError as exc:
+            messages.error(request, str(exc.message))
+            return redirect(_detail_url(complaint))
+        except (ValidationError, DomainError) as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                _("The case is now “%(state)s”.") % {"state": dict(ComplaintState.choices)[target]},
+            )
+            return redirect(_detail_url(complaint))
+    complaint.refresh_from_db()
+    return _detail(request, complaint, form)
