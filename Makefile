@@ -68,9 +68,12 @@ lint: install
 test: install system-deps
 	DJANGO_SETTINGS_MODULE=jiceng.settings.test $(VENV)/bin/pytest -n 2 -q $(PYTEST_ARGS)
 
-# Benchmarks at national scale, in a scratch SQLite database unless DATABASE_URL is set.
+# Benchmarks: the member import (1,000,000 rows) on SQLite and PostgreSQL against the raw floor
+# and django-import-export; then pages and collection rates at national scale (100,000 units,
+# 10 million members) in a scratch SQLite database unless DATABASE_URL is set.
 BENCH_DB ?= sqlite:///$(CURDIR)/var/bench.sqlite3
 bench: install
+	$(PY) manage.py bench_members
 	DATABASE_URL=$${DATABASE_URL:-$(BENCH_DB)} $(PY) manage.py migrate --noinput -v0
 	DATABASE_URL=$${DATABASE_URL:-$(BENCH_DB)} $(PY) manage.py bench_tree
 

@@ -21,6 +21,7 @@ from jiceng.core.audit import audit_entries_for_unit
 from jiceng.core.errors import ConflictError
 from jiceng.core.files import serve_file
 from jiceng.core.http import AuthedRequest
+from jiceng.core.pagination import CappedPaginator
 from jiceng.core.scope import get_in_scope_or_404, in_scope, require
 from jiceng.org.models import Unit
 from jiceng.org.pages import unit_page
@@ -64,7 +65,7 @@ def member_list(request: AuthedRequest, pk: int) -> HttpResponse:
     unit, context = unit_page(request, pk, tab="members")
     filters = selectors.MemberFilters.from_query(request.GET)
     members = selectors.member_list(unit=unit, filters=filters).select_related("unit")
-    page = Paginator(members, settings.PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedPaginator(members, settings.PAGE_SIZE).get_page(request.GET.get("page"))
     query = "&".join(f"{k}={v}" for k, v in filters.as_query().items())
     context.update(
         {

@@ -56,8 +56,14 @@ class MemberQuerySet(models.QuerySet["Member"]):
 
 
 class Member(Versioned):
+    # The foreign keys are served by the (unit, id), (grassroots, id) and (province, id)
+    # indexes below; Django's own single-column FK indexes would only slow every insert.
     unit = models.ForeignKey(
-        Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="members"
+        Unit,
+        verbose_name=_("unit"),
+        on_delete=models.PROTECT,
+        related_name="members",
+        db_index=False,
     )
     # Denormalised from the unit's place in the tree (rewritten when a unit moves), so that
     # national roll-ups are one GROUP BY and a province's or association's list one index range.
@@ -66,22 +72,23 @@ class Member(Versioned):
         verbose_name=_("grassroots association"),
         on_delete=models.PROTECT,
         related_name="+",
+        db_index=False,
     )
     province = models.ForeignKey(
-        Unit, verbose_name=_("province"), on_delete=models.PROTECT, related_name="+"
+        Unit,
+        verbose_name=_("province"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
     )
     member_type = models.CharField(_("member type"), max_length=16, choices=MemberType.choices)
     business_name = models.CharField(_("business name"), max_length=200)
     operator = models.CharField(_("operator"), max_length=50, blank=True)
-    # db_index: Django adds a pattern index on PostgreSQL too, for prefix search.
-    credit_code = models.CharField(
-        _("unified social credit code"), max_length=18, blank=True, db_index=True
-    )
+    credit_code = models.CharField(_("unified social credit code"), max_length=18, blank=True)
     registration_number = models.CharField(
         _("registration number"),
         max_length=15,
         blank=True,
-        db_index=True,
         help_text=_(
             "The old 13- or 15-digit business registration number, for businesses "
             "registered before credit codes."
@@ -90,9 +97,7 @@ class Member(Versioned):
     id_number_encrypted = models.BinaryField(_("ID number (encrypted)"), null=True, editable=False)
     id_number_index = models.CharField(max_length=32, blank=True, editable=False)
     id_number_legacy = models.BooleanField(_("legacy 15-digit ID number"), default=False)
-    phone = models.CharField(
-        _("phone"), max_length=32, blank=True, db_index=True, validators=[validate_phone]
-    )
+    phone = models.CharField(_("phone"), max_length=32, blank=True, validators=[validate_phone])
     industry = models.CharField(_("industry"), max_length=50, blank=True)
     address = models.CharField(_("address"), max_length=200, blank=True)
     join_date = models.DateField(_("join date"), null=True, blank=True)
@@ -109,6 +114,7 @@ class Member(Versioned):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
+        db_index=False,  # import jobs are kept, never deleted
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
@@ -154,6 +160,12 @@ class Member(Versioned):
             models.Index(fields=["province", "id"], name="member_province_id"),
             models.Index(fields=["unit", "id"], name="member_unit_id"),
             models.Index(fields=["id_number_index"], name="member_id_number_index"),
+            # Equality and prefix search: a range on SQLite, LIKE 'x%' on PostgreSQL (whose
+            # default collation needs the pattern operator class for that).
+            models.Index(
+                fields=["credit_code"], name="member_credit_code", opclasses=["varchar_pattern_ops"]
+            ),
+            models.Index(fields=["phone"], name="member_phone", opclasses=["varchar_pattern_ops"]),
         ]
 
     def __str__(self) -> str:

@@ -302,3 +302,43 @@ def test_export_command(tree: Tree, tmp_path: Path):
     sheet = openpyxl.load_workbook(tmp_path / "m.xlsx").active
     assert sheet.cell(row=2, column=7).value == "13812345678"
     assert AuditEntry.objects.filter(action="member.export.unmasked").count() == 1
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_an_export_imports_back_unchanged(tree: Tree, people: People, tmp_path: Path, language):
+    """Export → import gives every row unchanged: the headers are the import's own words, and
+    masked ID numbers and phones keep the stored ones."""
+    from django.conf import settings as django_settings
+
+    from jiceng.core.actor import Actor
+    from jiceng.members.imports.service import run_inline
+
+    number = id_number()
+    make_member(tree.shushan, id_number=number, phone="13812345678", industry="批发和零售业")
+    make_member(tree.branch, credit_code="", registration_number="340104600012345")
+    client = client_for(people.shushan_secretary)
+    client.cookies[django_settings.LANGUAGE_COOKIE_NAME] = language
+    response: Any = client.get(reverse("members:export_csv", kwargs={"pk": tree.shushan.pk}))
+    path = tmp_path / "export.csv"
+    path.write_bytes(b"".join(response.streaming_content))
+    job = run_inline(actor=Actor(user=None), unit=tree.shushan, path=path, mode="valid-only")
+    assert job.state == ImportState.DONE, job.failure_message
+    assert (job.created_count, job.updated_count, job.unchanged_count) == (0, 0, 2)
+    assert Member.objects.get(credit_code__startswith="92").id_number == number
+
+
+def test_long_lists_count_only_up_to_a_cap(tree: Tree, people: People, monkeypatch):
+    from jiceng.core.pagination import CappedPaginator
+
+    monkeypatch.setattr(CappedPaginator, "cap", 5)
+    for i in range(7):
+        make_member(tree.shushan, business_name=f"商户{i}")
+    client = client_for(people.anhui_admin)
+    html = client.get(reverse("members:list", kwargs={"pk": tree.anhui.pk})).content.decode()
+    assert "5" in html and 'data-testid="member-count"' in html
+    page = client.get(reverse("members:list", kwargs={"pk": tree.anhui.pk}))
+    assert page.context["page"].paginator.capped
+    assert page.context["page"].paginator.count == 5
+    narrowed = client.get(reverse("members:list", kwargs={"pk": tree.anhui.pk}), {"q": "商户6"})
+    assert not narrowed.context["page"].paginator.capped
+    assert narrowed.context["page"].paginator.count == 1

@@ -1,4 +1,6 @@
-"""Benchmark the tree at national scale: pages vs the raw SQL they run vs treebeard's own API.
+"""Benchmark pages at national scale (~100,000 units, 10 million members): each page against
+the raw SQL it runs; subtree queries against treebeard's own API; and the country's dues
+collection rates, rebuilt from every member and payment and read from the roll-ups.
 
 Run through `make bench`, which points DATABASE_URL at a scratch database unless one is given.
 """
@@ -20,6 +22,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from jiceng.accounts.models import User
+from jiceng.members.models import Member
 from jiceng.org.models import Level, Unit
 
 
@@ -62,12 +65,27 @@ class Command(BaseCommand):
         client.force_login(admin, backend="jiceng.accounts.backends.UsernameOrPhoneBackend")
         root = Unit.objects.get(level=Level.NATIONAL)
         anhui = Unit.objects.get(code="340000")
+        shushan = Unit.objects.get(code="340104")
+        phone = (
+            Member.objects.filter(grassroots=shushan)
+            .exclude(phone="")
+            .values_list("phone", flat=True)[:1]
+        )
         rows = []
         for label, url in [
             ("tree browser, national root", f"/units/{root.pk}/"),
             ("tree browser, 安徽省", f"/units/{anhui.pk}/"),
-            ("unit profile, 蜀山区", f"/units/{Unit.objects.get(code='340104').pk}/?tab=profile"),
+            ("unit profile, 蜀山区", f"/units/{shushan.pk}/?tab=profile"),
             ("search 蜀山, whole country", "/units/search/?q=蜀山"),
+            ("members, whole country", f"/units/{root.pk}/members/"),
+            ("members, 安徽省", f"/units/{anhui.pk}/members/"),
+            ("members, 蜀山区", f"/units/{shushan.pk}/members/"),
+            (
+                "member search by phone, whole country",
+                f"/units/{root.pk}/members/?q={phone[0][:7] if phone else '138'}",
+            ),
+            ("dues and collection rates, whole country", f"/units/{root.pk}/dues/"),
+            ("dues and collection rates, 安徽省", f"/units/{anhui.pk}/dues/"),
         ]:
             page_ms = _median_ms(partial(client.get, url), runs)
             with CaptureQueriesContext(connection) as ctx:
@@ -127,6 +145,27 @@ class Command(BaseCommand):
             runs,
         )
         self.stdout.write(f"\nper-level counts of the whole country: {per_level:.1f} ms")
+        self._collection_rates(root)
+
+    def _collection_rates(self, root: Unit) -> None:
+        """The country's collection rates: rebuilt from every member and payment (what the
+        roll-ups save each page from doing), then read from the roll-ups, per province."""
+        from django.utils import timezone
+
+        from jiceng.dues.selectors import collection_rates_by_child
+        from jiceng.dues.services import rollup_rebuild
+
+        year = timezone.localdate().year
+        members = Member.objects.count()
+        started = time.perf_counter()
+        rows = rollup_rebuild(years=[year - 1, year])
+        rebuild = time.perf_counter() - started
+        read = _median_ms(lambda: collection_rates_by_child(unit=root, year=year), 5)
+        self.stdout.write(
+            f"\ncollection rates, whole country ({members:,} members, 2 years): rebuilt from "
+            f"every member and payment in {rebuild:.1f} s ({rows:,} roll-up rows); read per "
+            f"province from the roll-ups in {read:.1f} ms"
+        )
 
     def _raw_count(self, prefix: str) -> int:
         with connection.cursor() as cursor:
