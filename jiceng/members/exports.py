@@ -19,6 +19,7 @@ from django.core.files import File
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from jiceng.core.actor import Actor
 from jiceng.core.audit import audit_record
@@ -55,7 +56,7 @@ def headers() -> list[str]:
         _("address"),
         _("join date"),
         _("status"),
-        _("unit"),
+        pgettext("export column", "unit"),
         _("unit code"),
     ]
 

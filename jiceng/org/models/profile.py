@@ -8,6 +8,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from jiceng.core.validators import validate_phone
 from jiceng.core.versioning import Versioned
@@ -243,7 +244,7 @@ class LeadershipMember(ProfileItem):
 class LeadingGroupRole(models.TextChoices):
     LEADER = "leader", _("Leader")
     DEPUTY_LEADER = "deputy_leader", _("Deputy leader")
-    MEMBER = "member", _("Member")
+    MEMBER = "member", pgettext_lazy("leading group role", "Member")
     OFFICE_DIRECTOR = "office_director", _("Office director")
 
 

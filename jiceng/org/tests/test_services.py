@@ -1,8 +1,8 @@
 """Writes to units and profiles: validation, audit, optimistic locking, nothing half-saved."""
 
 import datetime
-from typing import Any
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
