@@ -84,6 +84,12 @@ class MemberFilterForm(StyledFormMixin, forms.Form):
     )
     flagged = forms.BooleanField(label=_("only flagged"), required=False)
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            css = field.widget.attrs.get("class", "")
+            field.widget.attrs["class"] = css.replace("form-select", "form-select form-select-sm")
+
 
 class MemberMoveForm(StyledFormMixin, forms.Form):
     new_unit_code = forms.CharField(

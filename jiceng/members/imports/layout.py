@@ -10,12 +10,13 @@ from .readers import Roster, column_letter
 from .values import text
 
 SAMPLE_ROWS = 3
-_LONG_NUMBER = re.compile(r"\d{7,}")
+#: Phones (11 digits) and ID numbers (15 or 17 digits and a check character).
+_PERSONAL_NUMBER = re.compile(r"\d{11,}[\dXx]?")
 
 
 def _mask(value: str) -> str:
-    """Samples are kept with the job: long digit runs (phones, ID numbers) are masked."""
-    return _LONG_NUMBER.sub(lambda m: m[0][:3] + "*" * (len(m[0]) - 7) + m[0][-4:], value)
+    """Samples are kept with the job: phones and ID numbers are masked like everywhere else."""
+    return _PERSONAL_NUMBER.sub(lambda m: m[0][:3] + "*" * (len(m[0]) - 7) + m[0][-4:], value)
 
 
 @dataclass
