@@ -17,8 +17,9 @@ from django.views.decorators.http import require_POST
 from jiceng.core.actor import Actor
 from jiceng.core.errors import ConflictError
 from jiceng.core.http import AuthedRequest
-from jiceng.core.scope import get_in_scope_or_404, in_scope, require
+from jiceng.core.scope import get_in_scope_or_404, require
 from jiceng.org.models import Unit
+from jiceng.org.selectors import unit_by_code
 from jiceng.org.views import _apply_errors
 
 from . import selectors, services
@@ -53,7 +54,7 @@ def locked_out(
 
 def _resolve_unit(request: AuthedRequest, form: AccountForm) -> Unit | None:
     code = form.cleaned_data.get("unit_code", "").strip()
-    unit = in_scope(Unit.objects.all(), request.user, via="").filter(code=code).first()
+    unit = unit_by_code(user=request.user, code=code)
     if unit is None:
         form.add_error("unit_code", _("No unit with code %(code)s in your area.") % {"code": code})
     return unit

@@ -22,9 +22,9 @@ from jiceng.core.errors import ConflictError
 from jiceng.core.files import serve_file
 from jiceng.core.http import AuthedRequest
 from jiceng.core.pagination import CappedPaginator
-from jiceng.core.scope import get_in_scope_or_404, in_scope, require
-from jiceng.org.models import Unit
+from jiceng.core.scope import get_in_scope_or_404, require
 from jiceng.org.pages import unit_page
+from jiceng.org.selectors import unit_by_code
 from jiceng.org.views import _apply_errors
 
 from . import exports, selectors, services
@@ -186,7 +186,7 @@ def member_move(request: AuthedRequest, pk: int) -> HttpResponse:
     form = MemberMoveForm(request.POST or None, initial={"version": member.version})
     if request.method == "POST" and form.is_valid():
         code = form.cleaned_data["new_unit_code"].strip()
-        target = in_scope(Unit.objects.all(), request.user, via="").filter(code=code).first()
+        target = unit_by_code(user=request.user, code=code)
         if target is None:
             form.add_error(
                 "new_unit_code", _("No unit with code %(code)s in your area.") % {"code": code}

@@ -133,3 +133,8 @@ def unit_anchors(*, unit: Unit) -> tuple[int, int | None]:
     province_id = by_path[prefixes[1]][0]
     grassroots_id = next((pk for pk, level in by_path.values() if level == Level.GRASSROOTS), None)
     return province_id, grassroots_id
+
+
+def unit_by_code(*, user: "User", code: str) -> Unit | None:
+    """The unit with this code if it lies in the user's subtree (forms that name a unit)."""
+    return in_scope(Unit.objects.all(), user, via="").filter(code=code.strip()).first()

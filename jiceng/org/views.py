@@ -22,7 +22,7 @@ from jiceng.core.actor import Actor
 from jiceng.core.audit import audit_entries_for_unit
 from jiceng.core.errors import ConflictError, DomainError
 from jiceng.core.http import AuthedRequest
-from jiceng.core.scope import get_in_scope_or_404, in_scope, require
+from jiceng.core.scope import get_in_scope_or_404, require
 
 from . import selectors, services
 from .forms import UnitCreateForm, UnitEditForm, UnitMoveForm, VenueForm, VersionedForm
@@ -167,7 +167,7 @@ def unit_move(request: AuthedRequest, pk: int) -> HttpResponse:
         raise Http404
     if request.method == "POST" and form.is_valid():
         code = form.cleaned_data["new_parent_code"].strip()
-        target = in_scope(Unit.objects.all(), request.user, via="").filter(code=code).first()
+        target = selectors.unit_by_code(user=request.user, code=code)
         if target is None:
             form.add_error(
                 "new_parent_code", _("No unit with code %(code)s in your area.") % {"code": code}
