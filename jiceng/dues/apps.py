@@ -6,3 +6,8 @@ class DuesConfig(AppConfig):
     name = "jiceng.dues"
     label = "dues"
     verbose_name = _("Dues")
+
+    def ready(self) -> None:
+        from jiceng.org.tabs import UnitTab, register_unit_tab
+
+        register_unit_tab(UnitTab("dues", _("Dues"), "dues:unit_dues", order=40))

@@ -189,7 +189,8 @@ class ImportRun:
         outcome = Outcome(counts=self._counts_at_start(resume_from))
         self.job.report_progress(resume_from, self.total)
         if not self.write:
-            self._pass(roster, _Preview(self, outcome), resume_from=0)
+            with lean_connection():
+                self._pass(roster, _Preview(self, outcome), resume_from=0)
             return outcome
         # Writes go to a second thread with its own connection, so the engine inserts one batch
         # while this thread reads and checks the next (the database drivers release the GIL).
@@ -235,7 +236,9 @@ class ImportRun:
                 yield number, values
 
     def _pass(self, roster: Roster, sink: "_Sink", *, resume_from: int) -> int:
-        """Read, check and hand each prepared batch to the sink; returns rows rejected."""
+        """Read, check and hand each prepared batch to the sink; returns rows rejected.
+        Rows up to `resume_from` (a resumed commit) are read and checked again, so their keys
+        count for duplicates, but not written again."""
         parser = RowParser(
             layout=self.layout,
             default_member_type=self.job.default_member_type,
@@ -243,31 +246,39 @@ class ImportRun:
             target_name=self.target.name,
             today=timezone.localdate(),
         )
-        seen: dict[str, int] = {}
-        seen_names: dict[tuple[str, str], int] = {}
-        batch: list[Row] = []
+        pending: list[Row] = []
         skipped = rejected = 0
         last = resume_from
-        for number, values in self._rows(roster):
-            last = number
-            if parser.is_skipped(values):
-                if number > resume_from:
-                    skipped += 1
-                continue
-            row = parser.parse(number, values)
-            if not row.error:
-                _first_occurrence(row, seen, seen_names)
-            if number <= resume_from:
-                continue
-            batch.append(row)
-            if len(batch) >= BATCH_ROWS:
-                prepared = self._prepare(batch, through=number, skipped=skipped)
-                rejected += prepared.counts.rejected
-                sink.put(prepared)
-                batch, skipped = [], 0
-        prepared = self._prepare(batch, through=last, skipped=skipped)
-        sink.put(prepared)
+        with SeenKeys(self.job.pk) as seen:
+            for number, values in self._rows(roster):
+                last = number
+                if parser.is_skipped(values):
+                    if number > resume_from:
+                        skipped += 1
+                    continue
+                pending.append(parser.parse(number, values))
+                if len(pending) >= BATCH_ROWS:
+                    batch = self._new_rows(pending, seen, resume_from)
+                    pending = []
+                    if batch:
+                        prepared = self._prepare(batch, through=number, skipped=skipped)
+                        rejected += prepared.counts.rejected
+                        sink.put(prepared)
+                        skipped = 0
+            batch = self._new_rows(pending, seen, resume_from)
+            prepared = self._prepare(batch, through=last, skipped=skipped)
+            sink.put(prepared)
         return rejected + prepared.counts.rejected
+
+    @staticmethod
+    def _new_rows(rows: list[Row], seen: "SeenKeys", resume_from: int) -> list[Row]:
+        """Mark later occurrences of a key in the file as duplicates; drop replayed rows."""
+        keyed = [(key, row) for row in rows if not row.error and (key := _row_key(row))]
+        first = seen.first_rows([(key, row.number) for key, row in keyed])
+        for key, row in keyed:
+            if first[key] != row.number:
+                _mark_duplicate(row, first[key])
+        return [row for row in rows if row.number > resume_from]
 
     # --- one batch --------------------------------------------------------------------------
 
@@ -589,13 +600,22 @@ def lean_connection() -> Iterator[None]:
         return
     with connection.cursor() as cursor:
         cursor.execute("PRAGMA mmap_size")
-        before = cursor.fetchone()[0]
+        mmap = int(cursor.fetchone()[0])
+        cursor.execute("PRAGMA temp_store")
+        temp_store = int(cursor.fetchone()[0])
+        # The import's temporary table (SeenKeys) goes to a file, not to memory. (SQLite
+        # allows the change only outside a transaction: a caller's one keeps its setting.)
+        outside = not connection.in_atomic_block
+        if outside:
+            cursor.execute("PRAGMA temp_store=FILE")
     _unmap()
     try:
         yield
     finally:
         with connection.cursor() as cursor:
-            cursor.execute(f"PRAGMA mmap_size={int(before)}")
+            cursor.execute(f"PRAGMA mmap_size={mmap}")
+            if outside:
+                cursor.execute(f"PRAGMA temp_store={temp_store}")
 
 
 def _phone_kind(phone: str) -> str:
@@ -632,38 +652,74 @@ class Prepared:
     problems: list[ImportProblem] = field(default_factory=list)
 
 
-def _first_occurrence(
-    row: Row, seen: dict[str, int], seen_names: dict[tuple[str, str], int]
-) -> None:
-    """Only a row's first occurrence in the file is imported: by credit code, or for rows
-    without one by business name and operator."""
+def _row_key(row: Row) -> str:
+    """What makes two rows of a file the same member: the credit code, or for rows without one
+    the business name and operator."""
     values = row.values
     code = values.get("credit_code")
     if code:
-        first = seen.setdefault(code, row.number)
-        if first != row.number:
-            row.add(
-                Problem(
-                    "credit_code",
-                    "duplicate_in_file",
-                    ERROR,
-                    code,
-                    {"code": code, "first_row": first},
-                )
-            )
+        return "C" + code
+    return "N" + values["business_name"] + "\x1f" + values.get("operator", "")
+
+
+def _mark_duplicate(row: Row, first: int) -> None:
+    values = row.values
+    code = values.get("credit_code")
+    if code:
+        params = {"code": code, "first_row": first}
+        row.add(Problem("credit_code", "duplicate_in_file", ERROR, code, params))
         return
-    key = (values["business_name"], values.get("operator", ""))
-    first = seen_names.setdefault(key, row.number)
-    if first != row.number:
-        row.add(
-            Problem(
-                "business_name",
-                "duplicate_row_in_file",
-                ERROR,
-                key[0],
-                {"name": key[0], "operator": key[1], "first_row": first},
-            )
-        )
+    name, operator = values["business_name"], values.get("operator", "")
+    params = {"name": name, "operator": operator, "first_row": first}
+    row.add(Problem("business_name", "duplicate_row_in_file", ERROR, name, params))
+
+
+class SeenKeys:
+    """The keys met so far in the file, with the row each was first met on, kept in a temporary
+    table (on disk for SQLite) rather than in memory: a million-row roster costs the import no
+    more memory than a thousand-row one."""
+
+    def __init__(self, job_id: int):
+        self.table = connection.ops.quote_name(f"import_seen_{job_id}")
+
+    def __enter__(self) -> "SeenKeys":
+        with connection.cursor() as cursor:
+            cursor.execute(f"DROP TABLE IF EXISTS {self.table}")
+            cursor.execute(f"CREATE TEMPORARY TABLE {self.table} (k TEXT PRIMARY KEY, r INTEGER)")
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        with connection.cursor() as cursor:
+            cursor.execute(f"DROP TABLE IF EXISTS {self.table}")
+
+    def first_rows(self, keyed: list[tuple[str, int]]) -> dict[str, int]:
+        """For each key of a batch, the row it first appeared on (this batch or before)."""
+        first: dict[str, int] = {}
+        for key, number in keyed:
+            first.setdefault(key, number)
+        if not first:
+            return first
+        keys = list(first)
+        known: dict[str, int] = {}
+        with connection.cursor() as cursor:
+            for start in range(0, len(keys), 5000):
+                chunk = keys[start : start + 5000]
+                marks = ", ".join(["%s"] * len(chunk))
+                cursor.execute(
+                    f"SELECT k, r FROM {self.table} WHERE k IN ({marks})",  # noqa: S608
+                    chunk,
+                )
+                known.update(cursor.fetchall())
+            new = [(k, n) for k, n in first.items() if k not in known]
+            for start in range(0, len(new), 5000):
+                chunk_rows = new[start : start + 5000]
+                marks = ", ".join(["(%s, %s)"] * len(chunk_rows))
+                cursor.execute(
+                    f"INSERT INTO {self.table} (k, r) VALUES {marks}",  # noqa: S608
+                    [v for pair in chunk_rows for v in pair],
+                )
+        first.update(known)
+        return first
 
 
 class _Sink(abc.ABC):
