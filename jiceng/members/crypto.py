@@ -11,7 +11,6 @@ Both keys derive (HKDF) from MEMBER_DATA_KEY, or from SECRET_KEY where that is n
 
 import base64
 import binascii
-import hashlib
 import hmac
 import os
 from dataclasses import dataclass
@@ -86,4 +85,4 @@ def decrypt(blob: bytes | memoryview | None) -> str:
 
 
 def blind_index(value: str) -> str:
-    return hmac.new(_keys().index_key, value.encode(), hashlib.sha256).hexdigest()[:32]
+    return hmac.digest(_keys().index_key, value.encode(), "sha256").hex()[:32]

@@ -12,12 +12,12 @@ Durability:
   to know their credit codes) and ends in the same state as an uninterrupted run.
 - all-or-nothing: the whole import is one transaction, rolled back if any row fails; progress
   then reaches the page through the cache (see core/jobs.py).
+
+Where the batches go — checked only, or written here, or written by a second process while
+this one reads on — is `sinks.py`'s business.
 """
 
-import abc
 import hashlib
-import queue
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -37,11 +37,14 @@ from .errors import UnusableInput
 from .layout import Layout
 from .readers import Roster, open_roster
 from .rows import ERROR, Problem, Row, RowParser, unit_keys
+from .seen import SeenKeys, mark_duplicate, row_key
 
 if TYPE_CHECKING:
     from jiceng.accounts.models import User
 
-BATCH_ROWS = 10_000
+    from .sinks import Sink
+
+BATCH_ROWS = 25_000
 PREVIEW, COMMIT = "preview", "commit"
 
 #: Columns written for a new member, in order.
@@ -127,10 +130,6 @@ class Outcome:
     touched_units: set[int] = field(default_factory=set)
 
 
-class _Refused(Exception):
-    """Raised inside the all-or-nothing transaction to roll it back."""
-
-
 def file_sha256(path: Path) -> str:
     digest = hashlib.sha256()
     with path.open("rb") as handle:
@@ -181,38 +180,36 @@ class ImportRun:
     # --- the pass ---------------------------------------------------------------------------
 
     def execute(self) -> Outcome:
+        from .sinks import sink_for
+
         if "business_name" not in self.layout.mapping.values():
             raise UnusableInput("no_business_name_column")
         roster = self.roster or open_roster(Path(self.job.file.path), name=self.job.original_name)
         self.total = roster.row_estimate(self.layout.sheet)
         resume_from = self.job.checkpoint_row if self.write and not self.atomic else 0
+        sink = sink_for(self, resume_from=resume_from)
+        try:
+            with lean_connection():
+                self._pass(roster, sink, resume_from=resume_from)
+            return sink.finish()
+        except BaseException:
+            sink.abort()
+            raise
+
+    def start(self, resume_from: int) -> Outcome:
+        """Counters to start from (a resumed commit's, or none), and the first progress."""
         outcome = Outcome(counts=self._counts_at_start(resume_from))
         self.job.report_progress(resume_from, self.total)
-        if not self.write:
-            with lean_connection():
-                self._pass(roster, _Preview(self, outcome), resume_from=0)
-            return outcome
-        # Writes go to a second thread with its own connection, so the engine inserts one batch
-        # while this thread reads and checks the next (the database drivers release the GIL).
-        # Inside a caller's transaction there is no second connection that could see its
-        # uncommitted rows: then everything runs here.
-        threaded = not connection.in_atomic_block
-        with lean_connection():
-            sink: _Sink = _Writer(self, outcome) if threaded else _Inline(self, outcome)
-            try:
-                rejected = self._pass(roster, sink, resume_from=resume_from)
-                refused = self.atomic and rejected > 0
-                sink.finish(commit=not refused)
-            except BaseException:
-                sink.abort()
-                raise
-        if self.atomic:
-            if refused:
-                outcome.refused = True
-                outcome.touched_units.clear()
-                counts = outcome.counts
-                counts.created = counts.updated = counts.unchanged = 0
-            self._save_problems(self.problem_rows)
+        return outcome
+
+    def finish_atomic(self, outcome: Outcome, *, refused: bool) -> Outcome:
+        """After the all-or-nothing transaction: what was refused, and every problem found."""
+        if refused:
+            outcome.refused = True
+            outcome.touched_units.clear()
+            counts = outcome.counts
+            counts.created = counts.updated = counts.unchanged = 0
+        self._save_problems(self.problem_rows)
         return outcome
 
     def _counts_at_start(self, resume_from: int) -> Counts:
@@ -235,10 +232,10 @@ class ImportRun:
             if number > self.layout.header_row:
                 yield number, values
 
-    def _pass(self, roster: Roster, sink: "_Sink", *, resume_from: int) -> int:
-        """Read, check and hand each prepared batch to the sink; returns rows rejected.
-        Rows up to `resume_from` (a resumed commit) are read and checked again, so their keys
-        count for duplicates, but not written again."""
+    def _pass(self, roster: Roster, sink: "Sink", *, resume_from: int) -> None:
+        """Read and check every row, handing each batch to the sink. Rows up to `resume_from`
+        (a resumed commit) are read and checked again, so their keys count for duplicates, but
+        not handed on."""
         parser = RowParser(
             layout=self.layout,
             default_member_type=self.job.default_member_type,
@@ -247,7 +244,7 @@ class ImportRun:
             today=timezone.localdate(),
         )
         pending: list[Row] = []
-        skipped = rejected = 0
+        skipped = 0
         last = resume_from
         with SeenKeys(self.job.pk) as seen:
             for number, values in self._rows(roster):
@@ -261,28 +258,23 @@ class ImportRun:
                     batch = self._new_rows(pending, seen, resume_from)
                     pending = []
                     if batch:
-                        prepared = self._prepare(batch, through=number, skipped=skipped)
-                        rejected += prepared.counts.rejected
-                        sink.put(prepared)
+                        sink.put(batch, through=number, skipped=skipped)
                         skipped = 0
-            batch = self._new_rows(pending, seen, resume_from)
-            prepared = self._prepare(batch, through=last, skipped=skipped)
-            sink.put(prepared)
-        return rejected + prepared.counts.rejected
+            sink.put(self._new_rows(pending, seen, resume_from), through=last, skipped=skipped)
 
     @staticmethod
     def _new_rows(rows: list[Row], seen: "SeenKeys", resume_from: int) -> list[Row]:
         """Mark later occurrences of a key in the file as duplicates; drop replayed rows."""
-        keyed = [(key, row) for row in rows if not row.error and (key := _row_key(row))]
+        keyed = [(key, row) for row in rows if not row.error and (key := row_key(row))]
         first = seen.first_rows([(key, row.number) for key, row in keyed])
         for key, row in keyed:
             if first[key] != row.number:
-                _mark_duplicate(row, first[key])
+                mark_duplicate(row, first[key])
         return [row for row in rows if row.number > resume_from]
 
     # --- one batch --------------------------------------------------------------------------
 
-    def _prepare(self, batch: list[Row], *, through: int, skipped: int) -> "Prepared":
+    def prepare(self, batch: list[Row], *, through: int, skipped: int) -> "Prepared":
         """Look up the members the batch names and decide what each row does."""
         prepared = Prepared(rows=batch, through=through, counts=Counts(skipped=skipped))
         valid = [r for r in batch if not r.error]
@@ -316,14 +308,15 @@ class ImportRun:
                 # again (those rows now fail as taken) and write the batch again.
                 if attempt == 2:
                     raise
-                prepared = self._prepare(
+                prepared = self.prepare(
                     prepared.rows, through=prepared.through, skipped=prepared.counts.skipped
                 )
         outcome.counts = merged
         outcome.touched_units |= prepared.touched
 
     def write_in_transaction(self, prepared: "Prepared", outcome: Outcome) -> None:
-        """Write one batch inside the all-or-nothing transaction; problems wait for its end."""
+        """Write one batch inside the all-or-nothing transaction; problems wait for its end.
+        Progress reaches the page through the cache: the job's row would be hidden inside."""
         self.problem_rows.extend(prepared.problems)
         self._write(prepared.creates, prepared.updates)
         self._add(outcome.counts, prepared.counts)
@@ -483,7 +476,9 @@ class ImportRun:
     ) -> tuple[dict[str, dict[str, Any]], dict[str, dict[str, Any]]]:
         """(members to update, by code: in the target's subtree, active ones first) and
         (active holders of the codes anywhere, by code)."""
-        codes = [r.values["credit_code"] for r in rows if r.values.get("credit_code")]
+        codes = self._codes_on_record(
+            [r.values["credit_code"] for r in rows if r.values.get("credit_code")]
+        )
         if not codes:
             return {}, {}
         found = list(
@@ -504,6 +499,23 @@ class ImportRun:
                 if current is None or (active and current["status"] != MemberStatus.ACTIVE):
                     mine[code] = member
         return mine, holders
+
+    @staticmethod
+    def _codes_on_record(codes: list[str]) -> list[str]:
+        """Which of these credit codes any member has: an index-only probe in plain SQL, so a
+        batch of new members (the usual case) costs one cheap query and no ORM work."""
+        found: list[str] = []
+        table = connection.ops.quote_name(Member._meta.db_table)
+        with connection.cursor() as cursor:
+            for start in range(0, len(codes), 5000):
+                chunk = codes[start : start + 5000]
+                marks = ", ".join(["%s"] * len(chunk))
+                cursor.execute(
+                    f"SELECT DISTINCT credit_code FROM {table} WHERE credit_code IN ({marks})",  # noqa: S608
+                    chunk,
+                )
+                found.extend(code for (code,) in cursor.fetchall())
+        return found
 
     def _lookup_names(self, rows: list[Row]) -> dict[tuple[str, str], dict[str, Any]]:
         """Members without a credit code in the target's subtree, by (name, operator)."""
@@ -584,7 +596,7 @@ class ImportRun:
         )
 
 
-def _unmap() -> None:
+def unmap() -> None:
     """No memory-mapped reads on this SQLite connection: an import touches every page of a
     growing file, and mapped pages would count against the job's memory for nothing."""
     if connection.vendor == "sqlite":
@@ -608,7 +620,7 @@ def lean_connection() -> Iterator[None]:
         outside = not connection.in_atomic_block
         if outside:
             cursor.execute("PRAGMA temp_store=FILE")
-    _unmap()
+    unmap()
     try:
         yield
     finally:
@@ -650,182 +662,3 @@ class Prepared:
     updates: list[tuple[Any, ...]] = field(default_factory=list)
     touched: set[int] = field(default_factory=set)
     problems: list[ImportProblem] = field(default_factory=list)
-
-
-def _row_key(row: Row) -> str:
-    """What makes two rows of a file the same member: the credit code, or for rows without one
-    the business name and operator."""
-    values = row.values
-    code = values.get("credit_code")
-    if code:
-        return "C" + code
-    return "N" + values["business_name"] + "\x1f" + values.get("operator", "")
-
-
-def _mark_duplicate(row: Row, first: int) -> None:
-    values = row.values
-    code = values.get("credit_code")
-    if code:
-        params = {"code": code, "first_row": first}
-        row.add(Problem("credit_code", "duplicate_in_file", ERROR, code, params))
-        return
-    name, operator = values["business_name"], values.get("operator", "")
-    params = {"name": name, "operator": operator, "first_row": first}
-    row.add(Problem("business_name", "duplicate_row_in_file", ERROR, name, params))
-
-
-class SeenKeys:
-    """The keys met so far in the file, with the row each was first met on, kept in a temporary
-    table (on disk for SQLite) rather than in memory: a million-row roster costs the import no
-    more memory than a thousand-row one."""
-
-    def __init__(self, job_id: int):
-        self.table = connection.ops.quote_name(f"import_seen_{job_id}")
-
-    def __enter__(self) -> "SeenKeys":
-        with connection.cursor() as cursor:
-            cursor.execute(f"DROP TABLE IF EXISTS {self.table}")
-            cursor.execute(f"CREATE TEMPORARY TABLE {self.table} (k TEXT PRIMARY KEY, r INTEGER)")
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        with connection.cursor() as cursor:
-            cursor.execute(f"DROP TABLE IF EXISTS {self.table}")
-
-    def first_rows(self, keyed: list[tuple[str, int]]) -> dict[str, int]:
-        """For each key of a batch, the row it first appeared on (this batch or before)."""
-        first: dict[str, int] = {}
-        for key, number in keyed:
-            first.setdefault(key, number)
-        if not first:
-            return first
-        keys = list(first)
-        known: dict[str, int] = {}
-        with connection.cursor() as cursor:
-            for start in range(0, len(keys), 5000):
-                chunk = keys[start : start + 5000]
-                marks = ", ".join(["%s"] * len(chunk))
-                cursor.execute(
-                    f"SELECT k, r FROM {self.table} WHERE k IN ({marks})",  # noqa: S608
-                    chunk,
-                )
-                known.update(cursor.fetchall())
-            new = [(k, n) for k, n in first.items() if k not in known]
-            for start in range(0, len(new), 5000):
-                chunk_rows = new[start : start + 5000]
-                marks = ", ".join(["(%s, %s)"] * len(chunk_rows))
-                cursor.execute(
-                    f"INSERT INTO {self.table} (k, r) VALUES {marks}",  # noqa: S608
-                    [v for pair in chunk_rows for v in pair],
-                )
-        first.update(known)
-        return first
-
-
-class _Sink(abc.ABC):
-    """Where prepared batches go: the preview's problem list, or the database."""
-
-    def __init__(self, run: ImportRun, outcome: Outcome):
-        self.run = run
-        self.outcome = outcome
-
-    @abc.abstractmethod
-    def put(self, prepared: Prepared) -> None: ...
-
-    def finish(self, *, commit: bool) -> None:
-        return None
-
-    def abort(self) -> None:
-        return None
-
-
-class _Preview(_Sink):
-    def put(self, prepared: Prepared) -> None:
-        self.run.save_preview(prepared, self.outcome)
-
-
-class _Inline(_Sink):
-    """Writes in this thread (inside a caller's transaction)."""
-
-    def __init__(self, run: ImportRun, outcome: Outcome):
-        super().__init__(run, outcome)
-        self.transaction = transaction.atomic() if run.atomic else None
-        if self.transaction is not None:
-            self.transaction.__enter__()
-
-    def put(self, prepared: Prepared) -> None:
-        if self.transaction is not None:
-            self.run.write_in_transaction(prepared, self.outcome)
-        else:
-            self.run.commit_batch(prepared, self.outcome)
-
-    def finish(self, *, commit: bool) -> None:
-        if self.transaction is None:
-            return
-        atomic, self.transaction = self.transaction, None
-        if commit:
-            atomic.__exit__(None, None, None)
-        else:
-            atomic.__exit__(_Refused, _Refused(), None)
-
-    def abort(self) -> None:
-        if self.transaction is not None:
-            atomic, self.transaction = self.transaction, None
-            atomic.__exit__(_Refused, _Refused(), None)
-
-
-_FINISH, _ROLLBACK = object(), object()
-
-
-class _Writer(_Sink):
-    """Writes on a thread of its own, one batch behind the reader (a queue of one)."""
-
-    def __init__(self, run: ImportRun, outcome: Outcome):
-        super().__init__(run, outcome)
-        self.queue: queue.Queue[Any] = queue.Queue(maxsize=1)
-        self.error: BaseException | None = None
-        self.thread = threading.Thread(target=self._loop, name="import-writer", daemon=True)
-        self.thread.start()
-
-    def put(self, prepared: Prepared) -> None:
-        while True:
-            if self.error is not None:
-                raise self.error
-            try:
-                self.queue.put(prepared, timeout=0.5)
-                return
-            except queue.Full:
-                continue
-
-    def finish(self, *, commit: bool) -> None:
-        self.queue.put(_FINISH if commit else _ROLLBACK)
-        self.thread.join()
-        if self.error is not None:
-            raise self.error
-
-    def abort(self) -> None:
-        if self.thread.is_alive():
-            self.queue.put(_ROLLBACK)
-            self.thread.join()
-
-    def _loop(self) -> None:
-        try:
-            _unmap()
-            if self.run.atomic:
-                try:
-                    with transaction.atomic():
-                        while (item := self.queue.get()) is not _FINISH:
-                            if item is _ROLLBACK:
-                                raise _Refused
-                            self.run.write_in_transaction(item, self.outcome)
-                except _Refused:
-                    pass
-            else:
-                while (item := self.queue.get()) not in (_FINISH, _ROLLBACK):
-                    self.run.commit_batch(item, self.outcome)
-        except BaseException as exc:
-            self.error = exc
-            while not self.queue.empty():  # unblock a reader waiting to put
-                self.queue.get_nowait()
-        finally:
-            connection.close()

@@ -82,14 +82,16 @@ class RowParser:
             if col["index"] in layout.mapping and clean_header(col["header"])
         ]
         self.name_index = next(i for i, f in self.columns if f == "business_name")
-        self.name_header = clean_header(layout.columns[self.name_index]["header"])
+        self.name_header_raw = str(layout.columns[self.name_index]["header"]).strip()
+        self.name_header = clean_header(self.name_header_raw)
 
     def is_skipped(self, values: list[Any]) -> bool:
         """Blank rows, totals rows and repeated header rows are not members."""
         if is_blank_row(values) or is_total_row(values):
             return True
         name = values[self.name_index] if self.name_index < len(values) else ""
-        if name.__class__ is not str or clean_header(name) != self.name_header:
+        # A header repeated mid-sheet (sheets pasted together) repeats its words exactly.
+        if name.__class__ is not str or name.strip() != self.name_header_raw:
             return False
         size = len(values)
         repeated = sum(

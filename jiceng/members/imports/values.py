@@ -38,6 +38,10 @@ def text(value: Any) -> str:
     if value.__class__ is str:
         if not value:
             return ""
+        # Most cells are clean: printable (no tabs, no-break, full-width or zero-width spaces),
+        # no doubled spaces, nothing around them. Checking that is cheaper than cleaning.
+        if value.isprintable() and "  " not in value and value[0] != " " and value[-1] != " ":
+            return value
         return " ".join((value if value.isascii() else value.translate(_INVISIBLE)).split())
     if value is None:
         return ""
@@ -192,12 +196,12 @@ TOTAL_CELL = re.compile(
 )
 
 
+_TOTAL_FIRST = frozenset("合总小共tT")
+
+
 def is_blank_row(values: list[Any]) -> bool:
     for value in values:
-        if value.__class__ is str:
-            if value and not value.isspace():
-                return False
-        elif value is not None:
+        if value and (value.__class__ is not str or not value.isspace()):
             return False
     return True
 
@@ -205,7 +209,7 @@ def is_blank_row(values: list[Any]) -> bool:
 def is_total_row(values: list[Any]) -> bool:
     """A totals row: one of its first cells says 合计 / 总计 / 小计 (Excel's SUM row)."""
     for value in values[:3]:
-        if value.__class__ is str and value:
+        if value.__class__ is str and value and value.lstrip()[:1] in _TOTAL_FIRST:
             compact = value.replace(" ", "").replace("\u3000", "")
             if TOTAL_CELL.match(compact):
                 return True

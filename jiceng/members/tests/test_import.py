@@ -339,44 +339,57 @@ def test_a_killed_import_resumes_to_the_same_end_state(
 
 
 @pytest.mark.django_db(transaction=True)
-def test_threaded_writer_commits_batches_and_resumes(
+def test_writer_process_commits_batches_survives_a_kill_and_resumes(
     tree: Tree, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ):
-    """Outside a transaction the import writes on a second thread and connection, one batch
-    behind the reader; a failure there stops the import with whole batches committed."""
+    """A large import outside a transaction writes in a second process, one batch behind the
+    reader. Killing that process mid-import leaves whole batches and a checkpoint; running the
+    job again completes it with nothing twice."""
+    from jiceng.members.imports import sinks
+
     rows = [
         [i, f"商户{i}", "经营者", credit_code(), "", "13800138000", "2022-1-1"] for i in range(40)
     ]
     path = write_xlsx(tmp_path / "r.xlsx", rows)
     monkeypatch.setattr(pipeline, "BATCH_ROWS", 6)
-    real_insert = pipeline.bulk.insert_rows
-    threads = set()
-    calls = {"n": 0}
+    monkeypatch.setattr(sinks, "PROCESS_MIN_ROWS", 0)
+    real_put = sinks.WriterProcess.put
+    puts = {"n": 0}
 
-    def records_its_thread(*args: Any, **kwargs: Any) -> None:
-        import threading
+    def killed_after_three_batches(self: Any, *args: Any, **kwargs: Any) -> None:
+        puts["n"] += 1
+        if puts["n"] == 4:
+            import time
 
-        threads.add(threading.current_thread().name)
-        calls["n"] += 1
-        if calls["n"] == 3:
-            raise RuntimeError("disk full")
-        real_insert(*args, **kwargs)
+            deadline = time.monotonic() + 20  # let it write a batch or two, then kill it
+            while not MemberImport.objects.filter(checkpoint_row__gt=0).exists():
+                assert time.monotonic() < deadline, "the writer process wrote nothing"
+                time.sleep(0.05)
+            self.process.kill()
+            self.process.wait()
+        real_put(self, *args, **kwargs)
 
-    monkeypatch.setattr(pipeline.bulk, "insert_rows", records_its_thread)
-    with pytest.raises(RuntimeError):
+    monkeypatch.setattr(sinks.WriterProcess, "put", killed_after_three_batches)
+    with pytest.raises(sinks.WriterFailed) as failed:
         run(path, tree.shushan)
-    assert threads == {"import-writer"}
+    assert "ended" in str(failed.value)
     job = MemberImport.objects.get()
-    assert Member.objects.count() == 12 == job.created_count
-    monkeypatch.setattr(pipeline.bulk, "insert_rows", real_insert)
+    assert job.state == ImportState.IMPORTING  # left running, as a killed worker leaves it
+    written = Member.objects.count()
+    assert written == job.created_count and written % 6 == 0 and 6 <= written <= 18
+    assert job.checkpoint_row == 3 + written
+    monkeypatch.setattr(sinks.WriterProcess, "put", real_put)
     run_commit(job, actor=Actor.system())
+    job.refresh_from_db()
+    assert (job.state, job.created_count) == (ImportState.DONE, 40)
     assert Member.objects.count() == 40
-    # All-or-nothing on the writer thread: a bad row rolls back every batch already written.
+    # All-or-nothing through the writer process: one bad row rolls back every batch written.
     fresh = [[i, f"新商户{i}", "经营者", credit_code(), "", "", "2022-1-1"] for i in range(40)]
     path = write_xlsx(tmp_path / "bad.xlsx", [*fresh, [99, "", "x", "", "", "", "2022-1-1"]])
     job = run(path, tree.baohe, mode=ImportMode.ALL_OR_NOTHING)
     assert (job.state, job.rejected_count) == (ImportState.REFUSED, 1)
     assert not Member.objects.filter(unit=tree.baohe).exists()
+    assert job.problems.filter(phase="commit", code="missing_name").count() == 1
     job = run(write_xlsx(tmp_path / "good.xlsx", fresh), tree.baohe, mode=ImportMode.ALL_OR_NOTHING)
     assert job.state == ImportState.DONE
     assert Member.objects.filter(unit=tree.baohe).count() == 40

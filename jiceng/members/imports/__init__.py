@@ -1,0 +1,1 @@
+"""Roster imports: see docs/imports.md."""
