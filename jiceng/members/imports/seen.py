@@ -51,8 +51,31 @@ class SeenKeys:
         first: dict[str, int] = {}
         for key, number in keyed:
             first.setdefault(key, number)
-        if not first:
-            return first
+        if first:
+            if connection.vendor == "postgresql":
+                first.update(self._earlier_postgresql(first))
+            else:
+                first.update(self._earlier_sqlite(first))
+        return first
+
+    def _earlier_postgresql(self, first: dict[str, int]) -> dict[str, int]:
+        """Record the batch's keys in one statement (two arrays, not thousands of parameters),
+        then read back the rows of those that were already there (usually none)."""
+        keys, rows = list(first), list(first.values())
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {self.table} (k, r) SELECT * FROM unnest(%s::text[], %s::int[]) "  # noqa: S608
+                "ON CONFLICT (k) DO NOTHING RETURNING k",
+                [keys, rows],
+            )
+            new = {k for (k,) in cursor.fetchall()}
+            repeated = [k for k in keys if k not in new]
+            if not repeated:
+                return {}
+            cursor.execute(f"SELECT k, r FROM {self.table} WHERE k = ANY(%s)", [repeated])  # noqa: S608
+            return dict(cursor.fetchall())
+
+    def _earlier_sqlite(self, first: dict[str, int]) -> dict[str, int]:
         keys = list(first)
         known: dict[str, int] = {}
         with connection.cursor() as cursor:
@@ -72,5 +95,4 @@ class SeenKeys:
                     f"INSERT INTO {self.table} (k, r) VALUES {marks}",  # noqa: S608
                     [v for pair in chunk_rows for v in pair],
                 )
-        first.update(known)
-        return first
+        return known
