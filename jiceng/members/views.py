@@ -41,7 +41,14 @@ from .imports.errors import UnusableInput
 from .imports.headers import FIELD_LABELS
 from .imports.problems import render as render_problem
 from .imports.report import report_phase, write_report
-from .models import ExportState, ImportState, Member, MemberExport, MemberImport
+from .models import (
+    ExportState,
+    ImportMode,
+    ImportState,
+    Member,
+    MemberExport,
+    MemberImport,
+)
 from .rules import FLAG_MESSAGES, holds_members
 
 
@@ -297,8 +304,20 @@ def import_upload(request: AuthedRequest, pk: int) -> HttpResponse:
     unit, context = unit_page(request, pk, tab="members")
     if not holds_members(unit):
         raise Http404
-    form = ImportUploadForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
+    declared = int(request.META.get("CONTENT_LENGTH") or 0)
+    if request.method == "POST" and declared > settings.MAX_IMPORT_BYTES + 65536:
+        # Refuse before Django spools the body to disk: the form would only say so afterwards.
+        form = ImportUploadForm(data={"mode": ImportMode.VALID_ONLY})
+        form.is_valid()
+        form.errors.pop("file", None)
+        form.add_error(
+            "file",
+            _("The file is %(size)s MB; rosters of up to %(limit)s MB can be imported.")
+            % {"size": round(declared / 1048576, 1), "limit": settings.MAX_IMPORT_BYTES // 1048576},
+        )
+    else:
+        form = ImportUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and not form.errors and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
             job = imports.member_import_start(

@@ -342,3 +342,15 @@ def test_long_lists_count_only_up_to_a_cap(tree: Tree, people: People, monkeypat
     narrowed = client.get(reverse("members:list", kwargs={"pk": tree.anhui.pk}), {"q": "商户6"})
     assert not narrowed.context["page"].paginator.capped
     assert narrowed.context["page"].paginator.count == 1
+
+
+def test_an_oversized_upload_is_refused_before_it_is_read(tree: Tree, people: People, settings):
+    settings.MAX_IMPORT_BYTES = 1000
+    client = client_for(people.shushan_secretary)
+    url = reverse("members:import_upload", kwargs={"pk": tree.shushan.pk})
+    body = io.BytesIO(b"x" * 200_000)
+    body.name = "big.csv"
+    response = client.post(url, {"file": body, "mode": "valid-only"})
+    assert response.status_code == 200
+    assert not MemberImport.objects.exists()
+    assert "0.2 MB" in response.context["form"].errors["file"][0]
