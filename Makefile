@@ -72,7 +72,7 @@ test: install system-deps
 # and django-import-export; then pages and collection rates at national scale (100,000 units,
 # 10 million members) in a scratch SQLite database unless DATABASE_URL is set.
 BENCH_DB ?= sqlite:///$(CURDIR)/var/bench.sqlite3
-bench: install
+bench: install static
 	$(PY) manage.py bench_members
 	DATABASE_URL=$${DATABASE_URL:-$(BENCH_DB)} $(PY) manage.py migrate --noinput -v0
 	DATABASE_URL=$${DATABASE_URL:-$(BENCH_DB)} $(PY) manage.py bench_tree
