@@ -84,6 +84,17 @@ class Command(BaseCommand):
                 "member search by phone, whole country",
                 f"/units/{root.pk}/members/?q={phone[0][:7] if phone else '138'}",
             ),
+            # A name search is a substring match: a common name fills the page at once, a
+            # name no one has reads every member in the area (no index serves a substring).
+            (
+                "member search by a common name (张), whole country",
+                f"/units/{root.pk}/members/?q=张",
+            ),
+            ("member search by a name no one has, 安徽省", f"/units/{anhui.pk}/members/?q=张三丰"),
+            (
+                "member search by a name no one has, whole country",
+                f"/units/{root.pk}/members/?q=张三丰",
+            ),
             ("dues and collection rates, whole country", f"/units/{root.pk}/dues/"),
             ("dues and collection rates, 安徽省", f"/units/{anhui.pk}/dues/"),
         ]:
