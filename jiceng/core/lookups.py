@@ -34,10 +34,25 @@ models.CharField.register_lookup(Subtree)
 
 
 class Prefix(Subtree):
-    """`field__prefix=value`: a starts-with match that uses the plain index on SQLite (a range)
-    and the pattern index on PostgreSQL, for ASCII codes and numbers (phones, credit codes)."""
+    """`field__prefix=value`: a starts-with match for ASCII codes and numbers (phones, credit
+    codes), as a range on the plain index on SQLite and on the pattern index on PostgreSQL.
+
+    On PostgreSQL the range is written with the pattern operators (`~>=~`, `~<~`: bytewise,
+    what the varchar_pattern_ops index orders by) rather than as `LIKE 'prefix%'`. Both scan
+    the same index, but the planner estimates a LIKE with a fixed guess (about 1 row in 10,000,
+    a thousand rows at 10 million members) where it reads a range off the column's histogram.
+    Believing a thousand members matched, it walked the primary key backwards for the newest
+    page and filtered all ten million rows (2.3 s for a phone number nobody else has)."""
 
     lookup_name = "prefix"
+
+    def as_postgresql(self, compiler: Any, connection: Any) -> tuple[str, tuple[Any, ...]]:
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        prefix = str(self.rhs)
+        return (
+            f"({lhs}::text ~>=~ %s AND {lhs}::text ~<~ %s)",
+            (*lhs_params, prefix, prefix + self.upper_sentinel),
+        )
 
 
 models.CharField.register_lookup(Prefix)

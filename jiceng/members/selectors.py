@@ -61,16 +61,26 @@ class MemberFilters:
         return bool(self.as_query())
 
 
+def _registration_prefix(key: str) -> Q:
+    """Old registration numbers (digits only); `<> ''` lets their partial index serve it."""
+    return Q(registration_number__prefix=key) & ~Q(registration_number="")
+
+
 def _search(qs: QuerySet[Member], query: str) -> QuerySet[Member]:
-    """By the shape of what was typed: an ID number (exact, through its keyed hash), a phone
-    (prefix), a credit code (prefix), else the business or operator name (substring)."""
+    """By the shape of what was typed: an ID number (exact, through its keyed hash), a phone,
+    credit code or registration number (prefix), else the business or operator name
+    (substring). Every branch but the last is served by an index."""
     key = compact(query)
     if _ID_NUMBER.match(key):
         return qs.filter(id_number_index=crypto.blind_index(key))
     if _DIGITS.match(key):
-        return qs.filter(Q(phone__prefix=key) | Q(credit_code__prefix=key))
+        return qs.filter(
+            Q(phone__prefix=key) | Q(credit_code__prefix=key) | _registration_prefix(key)
+        )
     if _CODE_PREFIX.match(key) and any(c.isdigit() for c in key):
-        return qs.filter(Q(credit_code__prefix=key) | Q(registration_number__prefix=key))
+        if not key.isdigit():
+            return qs.filter(credit_code__prefix=key)
+        return qs.filter(Q(credit_code__prefix=key) | _registration_prefix(key))
     return qs.filter(Q(business_name__contains=query) | Q(operator__contains=query))
 
 

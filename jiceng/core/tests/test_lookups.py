@@ -23,3 +23,10 @@ def test_subtree_query_uses_an_index(tree: Tree):
             plan = qs.explain()
             cursor.execute("RESET enable_seqscan")
         assert "Index" in plan and "_like" in plan, plan
+
+
+def test_prefix_matches_exactly_the_codes_that_start_with_it(tree: Tree):
+    codes = set(Unit.objects.values_list("code", flat=True))
+    for prefix in ["3401", "340104", "340104001", "9", "34010400100"]:
+        got = set(Unit.objects.filter(code__prefix=prefix).values_list("code", flat=True))
+        assert got == {c for c in codes if c.startswith(prefix)}, prefix

@@ -82,6 +82,12 @@ def test_search_by_name_operator_code_phone_and_id(tree: Tree, people: People):
         body = client.get(url, {"q": query}).content.decode()
         assert target.business_name in body, query
         assert "别的商户" not in body, query
+    # A credit-code prefix with letters, and an old registration number (digits only).
+    old_style = make_member(tree.shushan, credit_code="", registration_number="340104600123456")
+    for query, found in [(code[:16], target), ("3401046001", old_style)]:
+        body = client.get(url, {"q": query}).content.decode()
+        assert found.business_name in body, query
+        assert "别的商户" not in body, query
     assert "别的商户" in client.get(url, {"status": "active"}).content.decode()
     assert target.business_name not in client.get(url, {"join_year": "2019"}).content.decode()
 
