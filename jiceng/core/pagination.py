@@ -13,10 +13,15 @@ class CappedPaginator(Paginator):
     cap = 10_000
 
     @cached_property
+    def _counted(self) -> int:
+        """One bounded count answers both questions: how many (up to the cap) and whether
+        there are more."""
+        return int(self.object_list[: self.cap + 1].count())  # type: ignore[attr-defined]
+
+    @cached_property
     def count(self) -> int:
-        counted: int = self.object_list[: self.cap + 1].count()  # type: ignore[attr-defined]
-        return min(counted, self.cap)
+        return min(self._counted, self.cap)
 
     @cached_property
     def capped(self) -> bool:
-        return bool(self.object_list[self.cap : self.cap + 1].exists())  # type: ignore[attr-defined]
+        return self._counted > self.cap

@@ -84,7 +84,7 @@ def test_search_by_name_operator_code_phone_and_id(tree: Tree, people: People):
         assert "别的商户" not in body, query
     # A credit-code prefix with letters, and an old registration number (digits only).
     old_style = make_member(tree.shushan, credit_code="", registration_number="340104600123456")
-    for query, found in [(code[:16], target), ("3401046001", old_style)]:
+    for query, found in [(code[:17], target), ("3401046001", old_style)]:
         body = client.get(url, {"q": query}).content.decode()
         assert found.business_name in body, query
         assert "别的商户" not in body, query
