@@ -16,13 +16,19 @@ class Subtree(Lookup):
     # Paths use 0-9 and A-Z; "~" sorts after all of them bytewise.
     upper_sentinel = "~"
 
-    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, tuple[Any, ...]]:
+    def _range(
+        self, compiler: Any, connection: Any, *, ge: str = ">=", lt: str = "<", cast: str = ""
+    ) -> tuple[str, tuple[Any, ...]]:
+        """`prefix <= lhs < prefix + "~"`: every string that starts with the prefix."""
         lhs, lhs_params = self.process_lhs(compiler, connection)
         prefix = str(self.rhs)
         return (
-            f"({lhs} >= %s AND {lhs} < %s)",
+            f"({lhs}{cast} {ge} %s AND {lhs}{cast} {lt} %s)",
             (*lhs_params, prefix, prefix + self.upper_sentinel),
         )
+
+    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, tuple[Any, ...]]:
+        return self._range(compiler, connection)
 
     def as_postgresql(self, compiler: Any, connection: Any) -> tuple[str, tuple[Any, ...]]:
         lhs, lhs_params = self.process_lhs(compiler, connection)
@@ -47,12 +53,7 @@ class Prefix(Subtree):
     lookup_name = "prefix"
 
     def as_postgresql(self, compiler: Any, connection: Any) -> tuple[str, tuple[Any, ...]]:
-        lhs, lhs_params = self.process_lhs(compiler, connection)
-        prefix = str(self.rhs)
-        return (
-            f"({lhs}::text ~>=~ %s AND {lhs}::text ~<~ %s)",
-            (*lhs_params, prefix, prefix + self.upper_sentinel),
-        )
+        return self._range(compiler, connection, ge="~>=~", lt="~<~", cast="::text")
 
 
 models.CharField.register_lookup(Prefix)
