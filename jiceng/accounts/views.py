@@ -16,11 +16,11 @@ from django.views.decorators.http import require_POST
 
 from jiceng.core.actor import Actor
 from jiceng.core.errors import ConflictError
+from jiceng.core.forms import apply_errors
 from jiceng.core.http import AuthedRequest
 from jiceng.core.scope import get_in_scope_or_404, require
 from jiceng.org.models import Unit
 from jiceng.org.selectors import unit_by_code
-from jiceng.org.views import _apply_errors
 
 from . import selectors, services
 from .forms import AccountForm, PasswordChangeForm, SignInForm
@@ -97,7 +97,7 @@ def account_create(request: AuthedRequest) -> HttpResponse:
 
 def _apply_errors_with_password(form: AccountForm, exc: ValidationError) -> None:
     if hasattr(exc, "error_dict"):
-        _apply_errors(form, exc)
+        apply_errors(form, exc)
     else:
         # Password validators raise plain lists of messages.
         for message in exc.messages:

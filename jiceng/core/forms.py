@@ -1,6 +1,24 @@
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
+
+from .errors import DomainError
+
+
+def apply_errors(form: Any, exc: ValidationError | DomainError) -> None:
+    """A service's refusal onto the form: field errors next to their fields, the rest at the
+    top of the form."""
+    if isinstance(exc, DomainError):
+        form.add_error(exc.field if exc.field in form.fields else None, str(exc.message))
+        return
+    if hasattr(exc, "error_dict"):
+        for name, errors in exc.error_dict.items():
+            target = name if name in form.fields else None
+            for error in errors:
+                form.add_error(target, error)
+    else:
+        form.add_error(None, exc)
 
 
 class StyledFormMixin:

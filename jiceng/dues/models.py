@@ -96,19 +96,9 @@ class DuesStandard(Versioned):
 class PaymentQuerySet(models.QuerySet["Payment"]):
     def in_subtree(self, unit: Unit) -> "PaymentQuerySet":
         """Receipts issued in `unit`'s subtree, through the narrowest indexed column."""
-        if unit.level == "national":
-            return self.all()
-        if unit.level == "province":
-            return self.filter(province_id=unit.pk)
-        if unit.level == "grassroots":
-            return self.filter(grassroots_id=unit.pk)
-        if unit.level == "city":
-            return self.filter(
-                grassroots_id__in=Unit.objects.subtree(unit)
-                .filter(level="grassroots")
-                .order_by()
-                .values("pk")
-            )
+        anchored = unit.anchor_filter()
+        if anchored is not None:
+            return self.filter(anchored)
         return self.filter(unit_id__in=Unit.objects.subtree(unit).order_by().values("pk"))
 
     def valid(self) -> "PaymentQuerySet":

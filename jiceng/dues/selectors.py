@@ -100,21 +100,10 @@ _SUMS = {f"sum_{name}": Sum(name) for name in DuesRollup.FIGURES}
 
 def rollups_in_subtree(unit: Unit) -> QuerySet[DuesRollup]:
     """Roll-up rows of the units in `unit`'s subtree, through the narrowest indexed column."""
-    qs = DuesRollup.objects.all()
-    if unit.level == Level.NATIONAL:
-        return qs
-    if unit.level == Level.PROVINCE:
-        return qs.filter(province_id=unit.pk)
-    if unit.level == Level.GRASSROOTS:
-        return qs.filter(grassroots_id=unit.pk)
-    if unit.level == Level.CITY:
-        return qs.filter(
-            grassroots_id__in=Unit.objects.subtree(unit)
-            .filter(level=Level.GRASSROOTS)
-            .order_by()
-            .values("pk")
-        )
-    return qs.filter(unit__path__subtree=unit.path)
+    anchored = unit.anchor_filter()
+    return DuesRollup.objects.filter(
+        anchored if anchored is not None else Q(unit__path__subtree=unit.path)
+    )
 
 
 def collection_rate(*, unit: Unit, year: int) -> CollectionRate:

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from jiceng.accounts.roles import Perm
 from jiceng.core.actor import Actor
 from jiceng.core.errors import ConflictError, DomainError
+from jiceng.core.forms import apply_errors
 from jiceng.core.http import AuthedRequest
 from jiceng.core.scope import get_in_scope_or_404, require
 from jiceng.members.models import Member
@@ -39,15 +40,6 @@ def _year(request: AuthedRequest) -> int:
 
 def _dues_url(unit_pk: int, year: int) -> str:
     return reverse("dues:unit_dues", kwargs={"pk": unit_pk}) + f"?year={year}"
-
-
-def _apply_errors(form: Any, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.error_dict.items():
-            for error in errors:
-                form.add_error(name if name in form.fields else None, error)
-    else:
-        form.add_error(None, exc)
 
 
 def _year_context(year: int) -> dict[str, Any]:
@@ -122,7 +114,7 @@ def standards_edit(request: AuthedRequest, pk: int) -> HttpResponse:
             messages.error(request, str(exc.message))
             form = StandardsForm(current=own())
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         except DomainError as exc:
             form.add_error(None, str(exc.message))
         else:
@@ -162,7 +154,7 @@ def payment_create(request: AuthedRequest, member_pk: int) -> HttpResponse:
                 idempotency_key=form.cleaned_data["idempotency_key"],
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             payment = outcome.payment
             facts = {
@@ -237,7 +229,7 @@ def payment_void(request: AuthedRequest, pk: int) -> HttpResponse:
                 reason=form.cleaned_data["reason"],
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         except DomainError as exc:
             messages.error(request, str(exc.message))
             return redirect("dues:payment_detail", pk=payment.pk)

@@ -20,12 +20,12 @@ from jiceng.core.actor import Actor
 from jiceng.core.audit import audit_entries_for_unit
 from jiceng.core.errors import ConflictError
 from jiceng.core.files import serve_file
+from jiceng.core.forms import apply_errors
 from jiceng.core.http import AuthedRequest
 from jiceng.core.pagination import CappedPaginator
 from jiceng.core.scope import get_in_scope_or_404, require
 from jiceng.org.pages import unit_page
 from jiceng.org.selectors import unit_by_code
-from jiceng.org.views import _apply_errors
 
 from . import exports, selectors, services
 from .forms import (
@@ -105,7 +105,7 @@ def member_create(request: AuthedRequest, pk: int) -> HttpResponse:
                 id_number=form.cleaned_data["id_number"],
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             _say_flags(request, member)
             messages.success(request, _("Member “%(name)s” added.") % {"name": member})
@@ -177,7 +177,7 @@ def member_edit(request: AuthedRequest, pk: int) -> HttpResponse:
                 raise Http404 from None
             form = MemberForm(instance=exc.current)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             _say_flags(request, member)
             messages.success(request, _("Changes saved."))

@@ -21,6 +21,7 @@ from jiceng.accounts.roles import Perm
 from jiceng.core.actor import Actor
 from jiceng.core.audit import audit_entries_for_unit
 from jiceng.core.errors import ConflictError, DomainError
+from jiceng.core.forms import apply_errors
 from jiceng.core.http import AuthedRequest
 from jiceng.core.scope import get_in_scope_or_404, require
 
@@ -35,16 +36,6 @@ TABS = ("children", "profile", "history")
 
 def _unit(request: AuthedRequest, pk: int) -> Unit:
     return get_in_scope_or_404(Unit.objects.select_related("parent"), request.user, via="", pk=pk)
-
-
-def _apply_errors(form: Any, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field_name, errors in exc.error_dict.items():
-            target = field_name if field_name in form.fields else None
-            for error in errors:
-                form.add_error(target, error)
-    else:
-        form.add_error(None, exc)
 
 
 def _conflict(request: AuthedRequest, form_class: Any, exc: ConflictError, **kwargs: Any) -> Any:
@@ -71,7 +62,7 @@ def _save(
         except ConflictError as exc:
             return None, _conflict(request, type(form), exc)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, message)
             return redirect(done), form
@@ -132,7 +123,7 @@ def unit_create(request: AuthedRequest, pk: int) -> HttpResponse:
                 actor=Actor.from_request(request), parent=parent, data=form.cleaned_data
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, _("Unit “%(name)s” created.") % {"name": unit.name})
             return redirect("org:unit", pk=unit.pk)
@@ -248,7 +239,7 @@ def section_create(request: AuthedRequest, pk: int, section: str) -> HttpRespons
                 data=form.model_data(),
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, _("Saved."))
             return redirect(_profile_url(unit))

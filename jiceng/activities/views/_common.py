@@ -14,25 +14,11 @@ from django.shortcuts import redirect
 from django.utils import timezone
 
 from jiceng.core.errors import ConflictError, DomainError
+from jiceng.core.forms import apply_errors
 from jiceng.core.http import AuthedRequest
 
 #: How many years back the year filters offer.
 YEARS_BACK = 5
-
-
-def apply_errors(form: Any, exc: ValidationError | DomainError) -> None:
-    """A service's refusal onto the form: field errors next to their fields."""
-    if isinstance(exc, DomainError):
-        field = exc.field if exc.field in form.fields else None
-        form.add_error(field, str(exc.message))
-        return
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.error_dict.items():
-            target = name if name in form.fields else None
-            for error in errors:
-                form.add_error(target, error)
-    else:
-        form.add_error(None, exc)
 
 
 def save_flow(

@@ -14,6 +14,7 @@ from jiceng.accounts.roles import Perm
 from jiceng.core.actor import Actor
 from jiceng.core.errors import ConflictError
 from jiceng.core.files import serve_file
+from jiceng.core.forms import apply_errors
 from jiceng.core.http import AuthedRequest
 from jiceng.core.scope import get_in_scope_or_404, require
 from jiceng.org.pages import unit_page
@@ -22,7 +23,6 @@ from .. import selectors, services
 from ..forms import ActivityFilterForm, ActivityForm, ActivityPhotoForm
 from ..models import MAX_PHOTOS_PER_ACTIVITY, Activity, ActivityKind, ActivityPhoto
 from ._common import (
-    apply_errors,
     paginate,
     posted_version,
     query_string,

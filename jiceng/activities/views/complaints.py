@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from jiceng.accounts.roles import Perm
 from jiceng.core.actor import Actor
 from jiceng.core.errors import ConflictError, DomainError
+from jiceng.core.forms import apply_errors
 from jiceng.core.http import AuthedRequest
 from jiceng.core.scope import get_in_scope_or_404, require
 from jiceng.org.pages import unit_page
@@ -21,7 +22,6 @@ from .. import selectors, services
 from ..forms import ComplaintRecordForm, ComplaintTransitionForm
 from ..models import Complaint, ComplaintKind, ComplaintState
 from ._common import (
-    apply_errors,
     paginate,
     query_string,
     this_year,

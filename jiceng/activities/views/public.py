@@ -12,11 +12,11 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from jiceng.core.errors import DomainError
+from jiceng.core.forms import apply_errors
 from jiceng.org.models import Unit
 
 from .. import antiabuse, services
 from ..forms import PublicComplaintForm
-from ._common import apply_errors
 
 _THANKS_SALT = "jiceng.activities.complaint-thanks"
 #: How long the thank-you link shows the reference number.

@@ -1,15 +1,14 @@
 """Parallel writers on whichever database the suite runs: one payment per form or receipt
 however many clerks press the button at once, and a roll-up that still equals a rebuild."""
 
-import threading
 import uuid
-from collections.abc import Callable
 
 import pytest
-from django.db import connection, connections
+from django.db import connection
 
 from conftest import Tree
 from jiceng.core.actor import Actor
+from jiceng.core.tests.concurrency import run_in_threads
 from jiceng.dues import services
 from jiceng.dues.models import Payment
 from jiceng.members import services as member_services
@@ -19,27 +18,6 @@ from jiceng.members.tests.factories import make_member
 from .helpers import pay, rollup_rows, set_standards
 
 WRITERS = 6
-
-
-def _run_in_threads(work: Callable[[int], None], n: int = WRITERS) -> list[BaseException]:
-    errors: list[BaseException] = []
-    barrier = threading.Barrier(n)
-
-    def target(i: int) -> None:
-        try:
-            barrier.wait()
-            work(i)
-        except BaseException as exc:
-            errors.append(exc)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=target, args=(i,)) for i in range(n)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=120)
-    return errors
 
 
 def _assert_rollup_consistent() -> None:
@@ -58,7 +36,7 @@ def test_the_same_form_sent_by_many_at_once_records_one_payment(tree: Tree):
     def work(i: int) -> None:
         created.append(pay(member, "200", receipt="SS-1", key=key).created)
 
-    assert _run_in_threads(work) == []
+    assert run_in_threads(work, WRITERS) == []
     assert Payment.objects.count() == 1
     assert sorted(created) == [False] * (WRITERS - 1) + [True]
     _assert_rollup_consistent()
@@ -81,7 +59,7 @@ def test_clerks_entering_one_receipt_at_once_record_it_once(tree: Tree):
         except ValidationError:
             outcomes.append("refused")
 
-    assert _run_in_threads(work) == []
+    assert run_in_threads(work, WRITERS) == []
     assert Payment.objects.filter(receipt_number="SS-7").count() == 1
     assert outcomes.count("created") == 1
     _assert_rollup_consistent()
@@ -107,6 +85,6 @@ def test_payments_member_changes_and_standards_at_once_keep_the_rollup_right(tre
             )
         pay(m, "80", receipt=f"P-{i}-2")
 
-    assert _run_in_threads(work) == []
+    assert run_in_threads(work, WRITERS) == []
     assert Payment.objects.count() == 2 * WRITERS
     _assert_rollup_consistent()

@@ -504,25 +504,10 @@ class ImportRun:
     def _codes_on_record(codes: list[str]) -> list[str]:
         """Which of these credit codes any member has: an index-only probe in plain SQL, so a
         batch of new members (the usual case) costs one cheap query and no ORM work."""
-        found: list[str] = []
         table = connection.ops.quote_name(Member._meta.db_table)
+        sql = f"SELECT DISTINCT credit_code FROM {table} WHERE credit_code {{in}}"  # noqa: S608
         with connection.cursor() as cursor:
-            if connection.vendor == "postgresql":
-                # One array parameter: PostgreSQL plans thousands of separate ones slowly.
-                cursor.execute(
-                    f"SELECT DISTINCT credit_code FROM {table} WHERE credit_code = ANY(%s)",  # noqa: S608
-                    [codes],
-                )
-                return [code for (code,) in cursor.fetchall()]
-            for start in range(0, len(codes), 5000):
-                chunk = codes[start : start + 5000]
-                marks = ", ".join(["%s"] * len(chunk))
-                cursor.execute(
-                    f"SELECT DISTINCT credit_code FROM {table} WHERE credit_code IN ({marks})",  # noqa: S608
-                    chunk,
-                )
-                found.extend(code for (code,) in cursor.fetchall())
-        return found
+            return [code for (code,) in bulk.select_in(cursor, sql, codes)]
 
     def _lookup_names(self, rows: list[Row]) -> dict[tuple[str, str], dict[str, Any]]:
         """Members without a credit code in the target's subtree, by (name, operator)."""

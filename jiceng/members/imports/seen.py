@@ -3,6 +3,8 @@ rejected as duplicates."""
 
 from django.db import connection
 
+from jiceng.core.bulk import SQLITE_IN_CHUNK, select_in
+
 from .rows import ERROR, Problem, Row
 
 
@@ -58,6 +60,11 @@ class SeenKeys:
                 first.update(self._earlier_sqlite(first))
         return first
 
+    @property
+    def _rows_of(self) -> str:
+        """The first row of each of some keys (`select_in`'s `{in}`)."""
+        return f"SELECT k, r FROM {self.table} WHERE k {{in}}"  # noqa: S608
+
     def _earlier_postgresql(self, first: dict[str, int]) -> dict[str, int]:
         """Record the batch's keys in one statement (two arrays, not thousands of parameters),
         then read back the rows of those that were already there (usually none)."""
@@ -72,24 +79,14 @@ class SeenKeys:
             repeated = [k for k in keys if k not in new]
             if not repeated:
                 return {}
-            cursor.execute(f"SELECT k, r FROM {self.table} WHERE k = ANY(%s)", [repeated])  # noqa: S608
-            return dict(cursor.fetchall())
+            return dict(select_in(cursor, self._rows_of, repeated))
 
     def _earlier_sqlite(self, first: dict[str, int]) -> dict[str, int]:
-        keys = list(first)
-        known: dict[str, int] = {}
         with connection.cursor() as cursor:
-            for start in range(0, len(keys), 5000):
-                chunk = keys[start : start + 5000]
-                marks = ", ".join(["%s"] * len(chunk))
-                cursor.execute(
-                    f"SELECT k, r FROM {self.table} WHERE k IN ({marks})",  # noqa: S608
-                    chunk,
-                )
-                known.update(cursor.fetchall())
+            known: dict[str, int] = dict(select_in(cursor, self._rows_of, list(first)))
             new = [(k, n) for k, n in first.items() if k not in known]
-            for start in range(0, len(new), 5000):
-                chunk_rows = new[start : start + 5000]
+            for start in range(0, len(new), SQLITE_IN_CHUNK):
+                chunk_rows = new[start : start + SQLITE_IN_CHUNK]
                 marks = ", ".join(["(%s, %s)"] * len(chunk_rows))
                 cursor.execute(
                     f"INSERT INTO {self.table} (k, r) VALUES {marks}",  # noqa: S608

@@ -33,22 +33,8 @@ class MemberQuerySet(models.QuerySet["Member"]):
         """Members of `unit` and everything below it, through the narrowest indexed column:
         the denormalised province or grassroots association where the unit is one, the unit
         path otherwise."""
-        from jiceng.org.models import Level
-
-        if unit.level == Level.NATIONAL:
-            return self.all()
-        if unit.level == Level.PROVINCE:
-            return self.filter(province_id=unit.pk)
-        if unit.level == Level.GRASSROOTS:
-            return self.filter(grassroots_id=unit.pk)
-        if unit.level == Level.CITY:
-            return self.filter(
-                grassroots_id__in=Unit.objects.subtree(unit)
-                .filter(level=Level.GRASSROOTS)
-                .order_by()
-                .values("pk")
-            )
-        return self.filter(unit__path__subtree=unit.path)
+        anchored = unit.anchor_filter()
+        return self.filter(anchored if anchored is not None else Q(unit__path__subtree=unit.path))
 
     def for_user(self, user: "User") -> "MemberQuerySet":
         """Every list of members starts here: the user's subtree, nothing else."""

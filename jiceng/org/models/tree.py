@@ -122,6 +122,22 @@ class Unit(Versioned, MP_Node):
     def is_in_subtree_of(self, other: "Unit") -> bool:
         return self.path.startswith(other.path)
 
+    def anchor_filter(self) -> models.Q | None:
+        """For fact tables that carry their unit's province and grassroots association
+        (`province_id`, `grassroots_id`, denormalised): the filter that keeps the rows of this
+        unit's subtree through the narrowest indexed column. None below the grassroots level,
+        where the caller filters on its unit instead."""
+        if self.level == Level.NATIONAL:
+            return models.Q()
+        if self.level == Level.PROVINCE:
+            return models.Q(province_id=self.pk)
+        if self.level == Level.GRASSROOTS:
+            return models.Q(grassroots_id=self.pk)
+        if self.level == Level.CITY:
+            associations = Unit.objects.subtree(self).filter(level=Level.GRASSROOTS)
+            return models.Q(grassroots_id__in=associations.order_by().values("pk"))
+        return None
+
     def clean(self) -> None:
         from jiceng.org.rules import validate_unit_placement
 

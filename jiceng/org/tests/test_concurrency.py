@@ -1,40 +1,17 @@
 """Parallel writers, on whichever database the suite runs: no "database is locked", no lost
 or duplicated paths, and optimistic locking still tells the later writer."""
 
-import threading
-from collections.abc import Callable
-
 import pytest
-from django.db import connection, connections
+from django.db import connection
 
 from conftest import make_unit
 from jiceng.core.actor import Actor
 from jiceng.core.errors import ConflictError
+from jiceng.core.tests.concurrency import run_in_threads
 from jiceng.org import services
 from jiceng.org.models import Level, Unit
 
 WRITERS = 8
-
-
-def _run_in_threads(work: Callable[[int], None], n: int) -> list[BaseException]:
-    errors: list[BaseException] = []
-    barrier = threading.Barrier(n)
-
-    def target(i: int) -> None:
-        try:
-            barrier.wait()
-            work(i)
-        except BaseException as exc:
-            errors.append(exc)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=target, args=(i,)) for i in range(n)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=120)
-    return errors
 
 
 @pytest.mark.django_db(transaction=True)
@@ -54,7 +31,7 @@ def test_parallel_creates_under_one_parent_get_distinct_paths():
                 },
             )
 
-    errors = _run_in_threads(work, WRITERS)
+    errors = run_in_threads(work, WRITERS)
     assert errors == [], f"{connection.vendor}: {errors!r}"
     assert Unit.objects.filter(parent=province).count() == WRITERS * 3
     assert Unit.objects.get(pk=province.pk).numchild == WRITERS * 3
@@ -80,7 +57,7 @@ def test_parallel_edits_of_one_record_one_wins_the_others_are_told():
         except ConflictError:
             outcomes.append("conflict")
 
-    errors = _run_in_threads(work, WRITERS)
+    errors = run_in_threads(work, WRITERS)
     assert errors == [], f"{connection.vendor}: {errors!r}"
     assert outcomes.count("saved") == 1 and outcomes.count("conflict") == WRITERS - 1
     assert Unit.objects.get(pk=root.pk).version == start_version + 1
