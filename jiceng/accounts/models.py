@@ -6,6 +6,7 @@ from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from jiceng.core.scope import in_scope
 from jiceng.core.validators import validate_mobile
 from jiceng.core.versioning import Versioned
 from jiceng.org.models import Unit
@@ -16,7 +17,7 @@ from .roles import Perm, Role, role_allows
 class AccountManager(UserManager["User"]):
     def for_user(self, user: "User") -> "models.QuerySet[User]":
         """Accounts bound to units inside the user's subtree."""
-        return self.filter(unit__path__subtree=user.unit.path).select_related("unit")
+        return in_scope(self.get_queryset(), user).select_related("unit")
 
 
 class User(Versioned, AbstractUser):

@@ -26,7 +26,7 @@ class UnitViewSet(viewsets.ReadOnlyModelViewSet):
     def get_queryset(self) -> QuerySet[Unit]:
         if getattr(self, "swagger_fake_view", False):  # schema generation has no user
             return Unit.objects.none()
-        return in_scope(Unit.objects.select_related("parent"), self.request.user, via="")  # type: ignore[arg-type]
+        return in_scope(Unit.objects.select_related("parent"), self.request.user)  # type: ignore[arg-type]
 
     @extend_schema(
         parameters=[
@@ -50,7 +50,7 @@ class UnitViewSet(viewsets.ReadOnlyModelViewSet):
 
     @action(detail=True)
     def children(self, request: Request, pk: str | None = None) -> Response:
-        unit = get_in_scope_or_404(Unit.objects.all(), request.user, via="", pk=pk)  # type: ignore[arg-type]
+        unit = get_in_scope_or_404(Unit.objects.all(), request.user, pk=pk)  # type: ignore[arg-type]
         page = self.paginate_queryset(selectors.unit_children(unit=unit).select_related("parent"))
         return self.get_paginated_response(UnitSerializer(page, many=True).data)
 
@@ -84,7 +84,7 @@ class MemberViewSet(viewsets.ReadOnlyModelViewSet):
         unit = user.unit  # type: ignore[union-attr]
         raw_unit = self.request.query_params.get("unit", "")
         if raw_unit.isdigit():
-            unit = get_in_scope_or_404(Unit.objects.all(), user, via="", pk=int(raw_unit))  # type: ignore[arg-type]
+            unit = get_in_scope_or_404(Unit.objects.all(), user, pk=int(raw_unit))  # type: ignore[arg-type]
         if self.action == "retrieve":
             return in_scope(Member.objects.select_related("unit"), user)  # type: ignore[arg-type]
         filters = MemberFilters.from_query(self.request.query_params)

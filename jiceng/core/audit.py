@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from .actor import Actor
 from .models import AuditEntry
+from .scope import in_scope
 
 if TYPE_CHECKING:
     from jiceng.accounts.models import User
@@ -72,7 +73,7 @@ def audit_record(
 
 def audit_entries_for_user(user: "User") -> QuerySet[AuditEntry]:
     """Entries about units inside the user's subtree."""
-    return AuditEntry.objects.filter(unit__path__subtree=user.unit.path).select_related("unit")
+    return in_scope(AuditEntry.objects.select_related("unit"), user)
 
 
 def audit_entries_for_unit(unit: "Unit") -> QuerySet[AuditEntry]:

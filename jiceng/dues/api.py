@@ -84,7 +84,7 @@ def _figures(rate: selectors.CollectionRate) -> dict[str, Any]:
 @api_view(["GET"])
 def collection_rate(request: Request, pk: int) -> Response:
     """The dues collection of the unit's whole subtree for a year."""
-    unit = get_in_scope_or_404(Unit.objects.all(), request.user, via="", pk=pk)  # type: ignore[arg-type]
+    unit = get_in_scope_or_404(Unit.objects.all(), request.user, pk=pk)  # type: ignore[arg-type]
     year = _year(request)
     rate = selectors.collection_rate(unit=unit, year=year)
     return Response(
@@ -96,7 +96,7 @@ def collection_rate(request: Request, pk: int) -> Response:
 @api_view(["GET"])
 def collection_rates_by_child(request: Request, pk: int) -> Response:
     """The dues collection per child unit (and of the members the unit holds itself)."""
-    unit = get_in_scope_or_404(Unit.objects.all(), request.user, via="", pk=pk)  # type: ignore[arg-type]
+    unit = get_in_scope_or_404(Unit.objects.all(), request.user, pk=pk)  # type: ignore[arg-type]
     year = _year(request)
     results = [
         {

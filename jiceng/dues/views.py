@@ -131,7 +131,7 @@ def standards_edit(request: AuthedRequest, pk: int) -> HttpResponse:
 
 def _member(request: AuthedRequest, member_pk: int) -> Member:
     return get_in_scope_or_404(
-        Member.objects.select_related("unit", "grassroots"), request.user, via="unit", pk=member_pk
+        Member.objects.select_related("unit", "grassroots"), request.user, pk=member_pk
     )
 
 
@@ -197,7 +197,6 @@ def _payment(request: AuthedRequest, pk: int) -> Payment:
     return get_in_scope_or_404(
         Payment.objects.select_related("member", "unit", "grassroots", "recorded_by", "voided_by"),
         request.user,
-        via="unit",
         pk=pk,
     )
 

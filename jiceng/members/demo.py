@@ -21,7 +21,7 @@ from . import crypto
 from .identifiers import CREDIT_CODE_ALPHABET, make_credit_code, make_id_number
 from .imports.pipeline import INSERT_FIELDS
 from .models import Member, MemberStatus, MemberType
-from .rules import member_flags
+from .validation import member_flags
 
 SURNAMES = (
     "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡"

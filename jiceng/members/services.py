@@ -1,7 +1,7 @@
 """Writes to members. Each service owns its transaction and its audit entry.
 
 Roster imports and exports have their own modules (`imports/`, `exports.py`); they use the same
-rules (`rules.py`, `identifiers.py`) and the same anchors in the tree.
+rules (`validation.py`, `identifiers.py`) and the same anchors in the tree.
 """
 
 from typing import TYPE_CHECKING, Any
@@ -20,7 +20,7 @@ from jiceng.org.selectors import unit_anchors
 from . import crypto
 from .identifiers import IdentifierError, check_credit_code, check_id_number
 from .models import Member, MemberStatus
-from .rules import (
+from .validation import (
     credit_code_taken_params,
     holds_members,
     member_flags,

@@ -49,7 +49,7 @@ from .models import (
     MemberExport,
     MemberImport,
 )
-from .rules import FLAG_MESSAGES, holds_members
+from .validation import FLAG_MESSAGES, holds_members
 
 
 def _member(request: AuthedRequest, pk: int) -> Member:

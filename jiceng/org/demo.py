@@ -37,7 +37,7 @@ from .models import (
     Unit,
     Venue,
 )
-from .rules import SEPARATELY_PLANNED_CITY_CODES
+from .validation import SEPARATELY_PLANNED_CITY_CODES
 
 DEMO_PASSWORD = "Jiceng@2026demo"
 NATIONAL_CODE = "100000"

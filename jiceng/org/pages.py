@@ -12,7 +12,7 @@ from .models import Unit
 def unit_page(request: AuthedRequest, pk: int, *, tab: str) -> tuple[Unit, dict[str, Any]]:
     """The unit `pk` if it lies in the user's subtree (404 otherwise), and the context that
     `org/unit_base.html` renders its header from."""
-    unit = get_in_scope_or_404(Unit.objects.select_related("parent"), request.user, via="", pk=pk)
+    unit = get_in_scope_or_404(Unit.objects.select_related("parent"), request.user, pk=pk)
     return unit, {
         "unit": unit,
         "active_tab": tab,

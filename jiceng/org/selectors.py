@@ -55,7 +55,7 @@ def unit_children(*, unit: Unit) -> QuerySet[Unit]:
 
 def unit_search(*, user: "User", query: str, level: str = "") -> QuerySet[Unit]:
     """Units in the user's subtree whose name contains, or code starts with, the query."""
-    qs = in_scope(Unit.objects.all(), user, via="")
+    qs = in_scope(Unit.objects.all(), user)
     query = query.strip()
     if query:
         qs = qs.filter(
@@ -137,4 +137,4 @@ def unit_anchors(*, unit: Unit) -> tuple[int, int | None]:
 
 def unit_by_code(*, user: "User", code: str) -> Unit | None:
     """The unit with this code if it lies in the user's subtree (forms that name a unit)."""
-    return in_scope(Unit.objects.all(), user, via="").filter(code=code.strip()).first()
+    return in_scope(Unit.objects.all(), user).filter(code=code.strip()).first()

@@ -15,7 +15,7 @@ from jiceng.core.versioning import delete_versioned, save_versioned
 
 from .models import ALLOWED_PARENT_LEVELS, Level, Unit, Venue, VenuePhoto
 from .models.profile import ProfileItem
-from .rules import validate_new_unit_code
+from .validation import validate_new_unit_code
 
 P = TypeVar("P", bound=ProfileItem)
 

@@ -35,7 +35,7 @@ TABS = ("children", "profile", "history")
 
 
 def _unit(request: AuthedRequest, pk: int) -> Unit:
-    return get_in_scope_or_404(Unit.objects.select_related("parent"), request.user, via="", pk=pk)
+    return get_in_scope_or_404(Unit.objects.select_related("parent"), request.user, pk=pk)
 
 
 def _conflict(request: AuthedRequest, form_class: Any, exc: ConflictError, **kwargs: Any) -> Any:

@@ -32,7 +32,7 @@ from jiceng.org.models import Unit
 
 from .. import crypto
 from ..models import ImportMode, ImportProblem, Member, MemberImport, MemberStatus
-from ..rules import MEMBER_LEVELS, credit_code_taken_params, member_flags
+from ..validation import MEMBER_LEVELS, credit_code_taken_params, member_flags
 from .errors import UnusableInput
 from .layout import Layout
 from .readers import Roster, open_roster

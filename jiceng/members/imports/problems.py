@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ..identifiers import render_message
 from ..models import MemberType
-from ..rules import render_credit_code_taken
+from ..validation import render_credit_code_taken
 
 #: Problems that reject the row.
 ERRORS: dict[str, Any] = {
@@ -27,7 +27,7 @@ ERRORS: dict[str, Any] = {
         "The same business (%(name)s, operator %(operator)s) already appears in row "
         "%(first_row)s of this file; only that row is imported."
     ),
-    # Rendered by rules.render_credit_code_taken (names the holder only to those who may see it).
+    # Rendered by validation.render_credit_code_taken (names the holder only to those who may see it).
     "credit_code_taken": None,
     "unknown_member_type": _(
         "“%(value)s” is not a member type: use 个体工商户 (individual business) or 私营企业 "
@@ -60,7 +60,7 @@ WARNINGS: dict[str, Any] = {
     "legacy_id_number": _("The ID number is an old 15-digit number; kept as written."),
 }
 
-#: Codes of warnings that also flag the member record (see members/rules.py FLAG_MESSAGES).
+#: Codes of warnings that also flag the member record (see members/validation.py FLAG_MESSAGES).
 MEMBER_FLAGS = frozenset(WARNINGS)
 
 

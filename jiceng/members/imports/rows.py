@@ -12,7 +12,7 @@ from typing import Any
 
 from ..identifiers import IdentifierError, check_credit_code, check_id_number, mask_id_number
 from ..identifiers import compact as identifiers_compact
-from ..rules import credit_code_matches_type, member_type_from_credit_code
+from ..validation import credit_code_matches_type, member_type_from_credit_code
 from .headers import clean_header
 from .layout import Layout
 from .values import (

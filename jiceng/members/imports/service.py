@@ -23,7 +23,7 @@ from jiceng.core.audit import audit_record
 from jiceng.org.models import Unit
 
 from ..models import ImportMode, ImportState, MemberImport
-from ..rules import holds_members
+from ..validation import holds_members
 from .errors import UNUSABLE_MESSAGES, UnusableInput
 from .headers import FIELD_LABELS
 from .layout import detect_layout

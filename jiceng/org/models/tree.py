@@ -139,6 +139,6 @@ class Unit(Versioned, MP_Node):
         return None
 
     def clean(self) -> None:
-        from jiceng.org.rules import validate_unit_placement
+        from jiceng.org.validation import validate_unit_placement
 
         validate_unit_placement(self)

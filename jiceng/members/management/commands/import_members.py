@@ -18,7 +18,7 @@ from jiceng.members.imports.errors import UnusableInput
 from jiceng.members.imports.problems import render
 from jiceng.members.imports.service import failure_text, run_inline
 from jiceng.members.models import ImportMode, ImportProblem, ImportState, MemberType
-from jiceng.members.rules import holds_members
+from jiceng.members.validation import holds_members
 from jiceng.org.models import Unit
 
 

@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 
 from conftest import Tree, make_unit
 from jiceng.org.models import Level
-from jiceng.org.rules import division_prefix, validate_new_unit_code
+from jiceng.org.validation import division_prefix, validate_new_unit_code
 
 
 def test_division_prefix():

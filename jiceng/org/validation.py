@@ -1,4 +1,4 @@
-"""Rules of the tree: which level sits under which, and what a unit's code must look like."""
+"""Validation of the tree: which level sits under which, and what a unit's code must look like."""
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _

@@ -1,4 +1,4 @@
-"""Member rules shared by the pages, the API and the import: what a valid member is, and which
+"""Member validation shared by the pages, the API and the import: what a valid member is, and which
 warnings a record carries for a person to check."""
 
 import datetime
