@@ -1,5 +1,6 @@
 """Accounts: every user is bound to one unit and acts inside its subtree only."""
 
+import hashlib
 from typing import Any
 
 from django.contrib.auth.models import AbstractUser, UserManager
@@ -59,3 +60,37 @@ class User(Versioned, AbstractUser):
         if self.phone == "":
             self.phone = None
         super().save(*args, **kwargs)
+
+
+class ApiToken(models.Model):
+    """A key a script signs in to the API with (`Authorization: Token <key>`), acting as the
+    account that made it, inside that account's subtree. Only the key's SHA-256 is stored; the
+    key itself is shown once, when it is made."""
+
+    scope_via = "user__unit"
+
+    user = models.ForeignKey(
+        User, verbose_name=_("account"), on_delete=models.CASCADE, related_name="api_tokens"
+    )
+    name = models.CharField(_("name"), max_length=100)
+    prefix = models.CharField(_("key starts with"), max_length=16)
+    key_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    @property
+    def active(self) -> bool:
+        return self.revoked_at is None
+
+    @staticmethod
+    def hash_key(key: str) -> str:
+        return hashlib.sha256(key.encode()).hexdigest()

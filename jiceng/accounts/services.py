@@ -1,19 +1,22 @@
 """Creating, changing, disabling and unlocking accounts, inside the admin's subtree only."""
 
+import secrets
 from typing import Any
 
 from axes.utils import reset as axes_reset
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jiceng.core.actor import Actor
 from jiceng.core.audit import audit_record, snapshot
+from jiceng.core.errors import ForbiddenAction
 from jiceng.core.versioning import save_versioned
 from jiceng.org.models import Level, Unit
 
-from .models import User
+from .models import ApiToken, User
 from .roles import ROLE_LEVELS, Role
 
 AUDITED = ["username", "full_name", "phone", "email", "role", "unit", "is_active"]
@@ -114,3 +117,70 @@ def password_change(*, actor: Actor, user: User, new_password: str) -> None:
         user.set_password(new_password)
         user.save(update_fields=["password"])
         audit_record(actor=actor, action="account.password_change", unit=user.unit, obj=user)
+
+
+# --- API tokens -------------------------------------------------------------------------------
+
+#: Keys start with this, so a leaked one is recognisable (secret scanners, logs).
+API_TOKEN_KEY_PREFIX = "jct_"
+#: How many characters of a key are kept to tell tokens apart in the list.
+API_TOKEN_SHOWN_CHARS = 12
+#: How many live tokens one account may hold.
+API_TOKEN_LIMIT = 20
+
+
+def api_token_create(*, actor: Actor, name: str) -> tuple[ApiToken, str]:
+    """A new token for the acting account. Returns the token and its key: the key is shown
+    once and never stored (only its SHA-256 is) nor written to the audit log."""
+    user = actor.user
+    if user is None:
+        raise ValueError("API tokens belong to an account; the system actor has none")
+    name = name.strip()
+    if not name:
+        raise ValidationError({"name": _("Give the token a name.")})
+    with transaction.atomic():
+        if ApiToken.objects.filter(user=user, revoked_at__isnull=True).count() >= API_TOKEN_LIMIT:
+            raise ValidationError(
+                {
+                    "name": _("You already have %(n)s tokens: revoke one you no longer use.")
+                    % {"n": API_TOKEN_LIMIT}
+                }
+            )
+        key = API_TOKEN_KEY_PREFIX + secrets.token_urlsafe(32)
+        token = ApiToken(
+            user=user,
+            name=name,
+            prefix=key[:API_TOKEN_SHOWN_CHARS],
+            key_hash=ApiToken.hash_key(key),
+        )
+        token.full_clean()
+        token.save()
+        audit_record(
+            actor=actor,
+            action="account.token.create",
+            unit=user.unit,
+            obj=token,
+            after={"name": token.name, "prefix": token.prefix},
+        )
+    return token, key
+
+
+def api_token_revoke(*, actor: Actor, token: ApiToken) -> ApiToken:
+    """Revoke one of the acting account's own tokens (once; revoking again changes nothing)."""
+    if actor.user is not None and actor.user.pk != token.user_id:
+        raise ForbiddenAction(_("You can only revoke your own tokens."))
+    with transaction.atomic():
+        updated = ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(
+            revoked_at=timezone.now()
+        )
+        token.refresh_from_db(fields=["revoked_at"])
+        if updated:
+            audit_record(
+                actor=actor,
+                action="account.token.revoke",
+                unit=token.user.unit,
+                obj=token,
+                before={"name": token.name, "prefix": token.prefix, "revoked": False},
+                after={"revoked": True},
+            )
+    return token

@@ -8,17 +8,16 @@ from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from jiceng.core.actor import Actor
-from jiceng.core.errors import ConflictError
-from jiceng.core.forms import apply_errors
 from jiceng.core.http import AuthedRequest
 from jiceng.core.scope import get_in_scope_or_404, require
+from jiceng.core.views import paginate, save_flow
 from jiceng.org.models import Unit
 from jiceng.org.selectors import unit_by_code
 
@@ -52,21 +51,27 @@ def locked_out(
     return render(request, "accounts/login.html", {"form": form}, status=429)
 
 
-def _resolve_unit(request: AuthedRequest, form: AccountForm) -> Unit | None:
+def _resolve_unit(request: AuthedRequest, form: AccountForm) -> Unit:
     code = form.cleaned_data.get("unit_code", "").strip()
     unit = unit_by_code(user=request.user, code=code)
     if unit is None:
-        form.add_error("unit_code", _("No unit with code %(code)s in your area.") % {"code": code})
+        raise ValidationError(
+            {"unit_code": _("No unit with code %(code)s in your area.") % {"code": code}}
+        )
     return unit
+
+
+def _password_errors(exc: ValidationError) -> ValidationError:
+    """Password validators raise plain lists of messages: they belong to the password field."""
+    if hasattr(exc, "error_dict"):
+        return exc
+    return ValidationError({"new_password": exc.messages})
 
 
 @require(Perm.ACCOUNT_MANAGE)
 def account_list(request: AuthedRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()[:50]
-    page = Paginator(
-        selectors.account_list(user=request.user, query=query),
-        settings.PAGE_SIZE,
-    ).get_page(request.GET.get("page"))
+    page = paginate(request, selectors.account_list(user=request.user, query=query))
     locked = selectors.locked_usernames([u.username for u in page.object_list])
     return render(
         request, "accounts/account_list.html", {"page": page, "locked": locked, "query": query}
@@ -75,62 +80,58 @@ def account_list(request: AuthedRequest) -> HttpResponse:
 
 @require(Perm.ACCOUNT_MANAGE)
 def account_create(request: AuthedRequest) -> HttpResponse:
-    form = AccountForm(request.POST or None, creating=True)
-    if request.method == "POST" and form.is_valid():
-        unit = _resolve_unit(request, form)
-        if unit is not None:
-            data = {name: form.cleaned_data[name] for name in form.Meta.fields}
-            data["unit"] = unit
-            try:
-                user = services.account_create(
-                    actor=Actor.from_request(request),
-                    data=data,
-                    password=form.cleaned_data["new_password"],
-                )
-            except ValidationError as exc:
-                _apply_errors_with_password(form, exc)
-            else:
-                messages.success(request, _("Account %(name)s created.") % {"name": user.username})
-                return redirect("accounts:list")
+
+    def save(form: AccountForm) -> User:
+        data = {name: form.cleaned_data[name] for name in form.Meta.fields}
+        data["unit"] = _resolve_unit(request, form)
+        try:
+            return services.account_create(
+                actor=Actor.from_request(request),
+                data=data,
+                password=form.cleaned_data["new_password"],
+            )
+        except ValidationError as exc:
+            raise _password_errors(exc) from exc
+
+    response, form = save_flow(
+        request,
+        AccountForm(request.POST or None, creating=True),
+        save,
+        done=reverse("accounts:list"),
+        message=lambda user: _("Account %(name)s created.") % {"name": user.username},
+    )
+    if response is not None:
+        return response
     return render(request, "accounts/account_form.html", {"form": form, "creating": True})
-
-
-def _apply_errors_with_password(form: AccountForm, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        apply_errors(form, exc)
-    else:
-        # Password validators raise plain lists of messages.
-        for message in exc.messages:
-            form.add_error("new_password", message)
 
 
 @require(Perm.ACCOUNT_MANAGE)
 def account_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     account = get_in_scope_or_404(User.objects.select_related("unit"), request.user, pk=pk)
-    form = AccountForm(request.POST or None, instance=account)
-    if request.method == "POST" and form.is_valid():
-        unit = _resolve_unit(request, form)
-        if unit is not None:
-            data = {
-                name: form.cleaned_data[name] for name in form.Meta.fields if name != "username"
-            }
-            data["unit"] = unit
-            try:
-                services.account_update(
-                    actor=Actor.from_request(request),
-                    user=account,
-                    data=data,
-                    expected_version=form.expected_version,
-                    new_password=form.cleaned_data.get("new_password", ""),
-                )
-            except ConflictError as exc:
-                messages.error(request, str(exc.message))
-                form = AccountForm(instance=exc.current)
-            except ValidationError as exc:
-                _apply_errors_with_password(form, exc)
-            else:
-                messages.success(request, _("Changes saved."))
-                return redirect("accounts:list")
+
+    def save(form: AccountForm) -> object:
+        data = {name: form.cleaned_data[name] for name in form.Meta.fields if name != "username"}
+        data["unit"] = _resolve_unit(request, form)
+        try:
+            return services.account_update(
+                actor=Actor.from_request(request),
+                user=account,
+                data=data,
+                expected_version=form.expected_version,
+                new_password=form.cleaned_data.get("new_password", ""),
+            )
+        except ValidationError as exc:
+            raise _password_errors(exc) from exc
+
+    response, form = save_flow(
+        request,
+        AccountForm(request.POST or None, instance=account),
+        save,
+        done=reverse("accounts:list"),
+        message=_("Changes saved."),
+    )
+    if response is not None:
+        return response
     return render(request, "accounts/account_form.html", {"form": form, "account": account})
 
 
@@ -145,8 +146,8 @@ def account_unlock(request: AuthedRequest, pk: int) -> HttpResponse:
 
 @login_required
 def password_change(request: AuthedRequest) -> HttpResponse:
-    form = PasswordChangeForm(request.POST or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
+
+    def save(form: PasswordChangeForm) -> None:
         try:
             services.password_change(
                 actor=Actor.from_request(request),
@@ -154,10 +155,16 @@ def password_change(request: AuthedRequest) -> HttpResponse:
                 new_password=form.cleaned_data["new_password"],
             )
         except ValidationError as exc:
-            for message in exc.messages:
-                form.add_error("new_password", message)
-        else:
-            update_session_auth_hash(request, request.user)
-            messages.success(request, _("Your password has been changed."))
-            return redirect("home")
+            raise ValidationError({"new_password": exc.messages}) from exc
+        update_session_auth_hash(request, request.user)
+
+    response, form = save_flow(
+        request,
+        PasswordChangeForm(request.POST or None, user=request.user),
+        save,
+        done=reverse("home"),
+        message=_("Your password has been changed."),
+    )
+    if response is not None:
+        return response
     return render(request, "accounts/password_change.html", {"form": form})

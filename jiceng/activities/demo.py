@@ -20,17 +20,17 @@ from jiceng.core.actor import Actor
 from jiceng.core.audit import audit_record
 from jiceng.org.models import Level, Status, Unit
 
-from . import antiabuse
+from . import antiabuse, measures
 from .models import (
     Activity,
     ActivityKind,
     ActivityPhoto,
     Channel,
-    Commendation,
-    CommendationLevel,
     Complaint,
     ComplaintKind,
     ComplaintState,
+    Honour,
+    HonourLevel,
     MediaReport,
     RuleDocument,
     RuleItem,
@@ -133,13 +133,13 @@ RESPONSES = (
 INTERIM = "已受理，正在与有关方面核实情况。"
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾"
 
-COMMENDATIONS = (
-    ("{year}年度先进基层协会", CommendationLevel.PROVINCIAL, "省个体劳动者私营企业协会"),
-    ("全国个私协会系统先进集体", CommendationLevel.NATIONAL, "中国个体劳动者协会"),
-    ("{year}年度“守信用、重质量”先进单位", CommendationLevel.CITY, "市市场监督管理局"),
-    ("优化营商环境先进集体", CommendationLevel.COUNTY, "区（县）人民政府"),
-    ("光彩事业先进集体", CommendationLevel.PROVINCIAL, "省光彩事业促进会"),
-    ("{year}年度社会组织评估AAAA级", CommendationLevel.OTHER, "民政部门"),
+HONOURS = (
+    ("{year}年度先进基层协会", HonourLevel.PROVINCIAL, "省个体劳动者私营企业协会"),
+    ("全国个私协会系统先进集体", HonourLevel.NATIONAL, "中国个体劳动者协会"),
+    ("{year}年度“守信用、重质量”先进单位", HonourLevel.CITY, "市市场监督管理局"),
+    ("优化营商环境先进集体", HonourLevel.COUNTY, "区（县）人民政府"),
+    ("光彩事业先进集体", HonourLevel.PROVINCIAL, "省光彩事业促进会"),
+    ("{year}年度社会组织评估AAAA级", HonourLevel.OTHER, "民政部门"),
 )
 OUTLETS = ("中国市场监管报", "人民网", "新华网", "省电视台", "市日报", "中国个体劳动者协会网站")
 REPORT_TITLES = (
@@ -230,7 +230,7 @@ def _name(rng: random.Random) -> str:
 def seed_activities(*, units: list[Unit], rng: random.Random) -> None:
     """A year and a bit of records for every active grassroots association and branch in
     `units`: activities with photos, complaints in every state, rule documents for ~70% of the
-    checklist (grassroots associations), a few commendations and media reports."""
+    checklist (grassroots associations), a few honours and media reports."""
     targets = [
         u
         for u in units
@@ -248,7 +248,7 @@ def seed_activities(*, units: list[Unit], rng: random.Random) -> None:
             item.pk: _store(f"demo/rule-documents/{item.code}.pdf", _pdf(f"Rules: {item.name_en}"))
             for item in items
         }
-        certificate = _store("demo/commendations/certificate.pdf", _pdf("Commendation"))
+        certificate = _store("demo/honours/certificate.pdf", _pdf("Honour"))
         clipping = _store("demo/media-reports/clipping.pdf", _pdf("Press clipping"))
 
         activities = _activities(targets, rng, years, today)
@@ -282,9 +282,12 @@ def seed_activities(*, units: list[Unit], rng: random.Random) -> None:
             if rng.random() < RULES_SHARE
         ]
         RuleDocument.objects.bulk_create(documents, batch_size=BATCH)
-        commendations, reports = _recognition(targets, rng, years, today, certificate, clipping)
-        Commendation.objects.bulk_create(commendations, batch_size=BATCH)
+        honours, reports = _recognition(targets, rng, years, today, certificate, clipping)
+        Honour.objects.bulk_create(honours, batch_size=BATCH)
         MediaReport.objects.bulk_create(reports, batch_size=BATCH)
+        # Inserted set-based, not through the services: build the summary rows in one pass.
+        for measure in (measures.ACTIVITIES, measures.COMPLAINTS, measures.RULES):
+            measure.rebuild()
         top = min(units, key=lambda u: u.depth)
         audit_record(
             actor=Actor.system(),
@@ -295,7 +298,7 @@ def seed_activities(*, units: list[Unit], rng: random.Random) -> None:
                 "photos": len(activity_photos),
                 "complaints": len(complaints),
                 "rule_documents": len(documents),
-                "commendations": len(commendations),
+                "honours": len(honours),
                 "media_reports": len(reports),
             },
             object_repr="seed_activities",
@@ -410,16 +413,16 @@ def _recognition(
     today: datetime.date,
     certificate: str,
     clipping: str,
-) -> tuple[list[Commendation], list[MediaReport]]:
-    commendations, reports = [], []
+) -> tuple[list[Honour], list[MediaReport]]:
+    honours, reports = [], []
     for unit in targets:
         if unit.level != Level.GRASSROOTS:
             continue
         for _ in range(rng.choice((0, 1, 1, 2, 3))):
-            title, level, issuer = rng.choice(COMMENDATIONS)
+            title, level, issuer = rng.choice(HONOURS)
             day = _day_in(rng, rng.choice(years), today)
-            commendations.append(
-                Commendation(
+            honours.append(
+                Honour(
                     unit_id=unit.pk,
                     title=title.format(year=day.year - 1),
                     level=level,
@@ -443,4 +446,4 @@ def _recognition(
                     scan=clipping if not has_link or rng.random() < 0.3 else "",
                 )
             )
-    return commendations, reports
+    return honours, reports

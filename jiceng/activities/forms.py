@@ -10,7 +10,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from jiceng.core.files import validate_document_upload, validate_image_upload
+from jiceng.core.files import validate_document, validate_photo
 from jiceng.core.forms import StyledFormMixin
 from jiceng.org.forms import DateInput, VersionedForm
 
@@ -19,16 +19,16 @@ from .models import (
     Activity,
     ActivityKind,
     ActivityPhoto,
-    Commendation,
     Complaint,
     ComplaintKind,
     ComplaintState,
+    Honour,
     MediaReport,
     RuleDocument,
     RuleItem,
 )
 
-DOCUMENT_ACCEPT = ".pdf,.jpg,.jpeg,.png,.doc,.docx,.wps,.xls,.xlsx"
+DOCUMENT_ACCEPT = ".pdf,.jpg,.jpeg,.png,.webp,.doc,.docx,.xls,.xlsx"
 
 
 class ServiceForm(VersionedForm):
@@ -50,7 +50,7 @@ class ActivityPhotoForm(StyledFormMixin, forms.ModelForm):
         widgets = {"image": forms.FileInput(attrs={"accept": "image/jpeg,image/png,image/webp"})}
 
     def clean_image(self) -> Any:
-        return validate_image_upload(self.cleaned_data["image"])
+        return validate_photo(self.cleaned_data["image"])
 
     def _post_clean(self) -> None:
         pass
@@ -205,7 +205,7 @@ class RuleDocumentForm(ServiceForm):
             self.fields["document"].help_text = _("Upload a file only to replace the current one.")
 
     def clean_document(self) -> Any:
-        return validate_document_upload(self.cleaned_data.get("document"))
+        return validate_document(self.cleaned_data.get("document"))
 
 
 # --- Recognition -------------------------------------------------------------------------------
@@ -227,7 +227,7 @@ class _RecognitionForm(ServiceForm):
         upload = self.files.get(self.file_field)
         if upload:
             try:
-                validate_document_upload(upload)
+                validate_document(upload)
             except forms.ValidationError as exc:
                 self.add_error(self.file_field, exc)
         return cleaned
@@ -244,11 +244,11 @@ class _RecognitionForm(ServiceForm):
         return data
 
 
-class CommendationForm(_RecognitionForm):
+class HonourForm(_RecognitionForm):
     file_field = "document"
 
     class Meta:
-        model = Commendation
+        model = Honour
         fields = ["title", "level", "issuer", "date", "document"]
         widgets = {
             "date": DateInput(),

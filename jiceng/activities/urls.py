@@ -61,13 +61,13 @@ urlpatterns = [
     # Recognition
     path("units/<int:pk>/recognition/", views.recognition, name="recognition"),
     path(
-        "units/<int:pk>/recognition/commendations/new/",
-        views.commendation_create,
-        name="commendation_create",
+        "units/<int:pk>/recognition/honours/new/",
+        views.honour_create,
+        name="honour_create",
     ),
-    path("commendations/<int:pk>/edit/", views.commendation_edit, name="commendation_edit"),
-    path("commendations/<int:pk>/delete/", views.commendation_delete, name="commendation_delete"),
-    path("files/commendations/<int:pk>/", views.commendation_file, name="commendation_file"),
+    path("honours/<int:pk>/edit/", views.honour_edit, name="honour_edit"),
+    path("honours/<int:pk>/delete/", views.honour_delete, name="honour_delete"),
+    path("files/honours/<int:pk>/", views.honour_file, name="honour_file"),
     path(
         "units/<int:pk>/recognition/media/new/",
         views.media_report_create,

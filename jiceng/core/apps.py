@@ -9,3 +9,6 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         from . import lookups  # noqa: F401  (registers the path__subtree lookup)
+        from .actions import autodiscover
+
+        autodiscover()  # every app's audit_actions.py: the registry of audit action codes

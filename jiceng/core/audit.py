@@ -12,6 +12,7 @@ from django.db import models
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
+from .actions import check_registered
 from .actor import Actor
 from .models import AuditEntry
 from .scope import in_scope
@@ -57,6 +58,7 @@ def audit_record(
     after: dict[str, Any] | None = None,
     object_repr: str | None = None,
 ) -> AuditEntry:
+    check_registered(action)  # ValueError: declare it in the app's audit_actions.py
     return AuditEntry.objects.create(
         actor=actor.user,
         actor_name=actor.name,

@@ -109,15 +109,15 @@ def unit_in_scope_or_404(user: "User", pk: Any) -> "Unit":
     return get_in_scope_or_404(Unit.objects.select_related("parent"), user, pk=key)
 
 
-def authorize(actor: "Actor", perm: "Perm | None", unit: "Unit") -> None:
+def authorize(actor: "Actor", perm: "Perm | None", unit: "Unit | None" = None) -> None:
     """Refuse unless the actor may do `perm` on `unit`: the role holds it and the unit lies in
     the actor's subtree. Services call it before they write; the system actor may do all."""
     user = actor.user
     if user is None:
         return
     if perm is not None and not user.can(perm):
-        raise ForbiddenAction(_("Your role may not do this."))
-    if not unit.path.startswith(user.unit.path):
+        raise ForbiddenAction(_("Your role may not make this change."))
+    if unit is not None and not unit.path.startswith(user.unit.path):
         raise ForbiddenAction(_("This unit is outside your area."))
 
 

@@ -7,14 +7,14 @@ Money and rates are decimal strings ("1234.50", "0.9167"); `rate` is null when n
 from typing import Any
 
 from django.utils import timezone
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from django.utils.functional import lazy
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
-from rest_framework.decorators import api_view
-from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from jiceng.core.scope import get_in_scope_or_404
+from jiceng.api.base import ScopedViewSet
 from jiceng.org.models import Unit
 
 from . import selectors
@@ -57,16 +57,21 @@ class ChildrenSerializer(serializers.Serializer):
     results = ChildCollectionRateSerializer(many=True)
 
 
-YEAR_PARAMETER = OpenApiParameter("year", int, description="Dues year (default: this year).")
+def _year_message() -> str:
+    return _("A year from %(min)s to %(max)s.") % {"min": MIN_YEAR, "max": MAX_YEAR}
 
 
-def _year(request: Request) -> int:
-    raw = request.query_params.get("year", "")
-    if not raw:
-        return timezone.localdate().year
-    if not raw.isdigit() or not MIN_YEAR <= int(raw) <= MAX_YEAR:
-        raise ValidationError({"year": f"A year from {MIN_YEAR} to {MAX_YEAR}."})
-    return int(raw)
+class YearQuerySerializer(serializers.Serializer):
+    year = serializers.IntegerField(
+        required=False,
+        min_value=MIN_YEAR,
+        max_value=MAX_YEAR,
+        help_text="Dues year (default: this year).",
+        error_messages={
+            key: lazy(_year_message, str)()
+            for key in ("invalid", "min_value", "max_value", "max_string_length")
+        },
+    )
 
 
 def _figures(rate: selectors.CollectionRate) -> dict[str, Any]:
@@ -80,33 +85,48 @@ def _figures(rate: selectors.CollectionRate) -> dict[str, Any]:
     }
 
 
-@extend_schema(parameters=[YEAR_PARAMETER], responses=UnitCollectionRateSerializer)
-@api_view(["GET"])
-def collection_rate(request: Request, pk: int) -> Response:
-    """The dues collection of the unit's whole subtree for a year."""
-    unit = get_in_scope_or_404(Unit.objects.all(), request.user, pk=pk)  # type: ignore[arg-type]
-    year = _year(request)
-    rate = selectors.collection_rate(unit=unit, year=year)
-    return Response(
-        UnitCollectionRateSerializer({"unit_id": unit.pk, "year": year, **_figures(rate)}).data
-    )
+class DuesViewSet(ScopedViewSet):
+    """The URL's unit is resolved and scoped once by `ScopedViewSet` (404 outside your area)."""
+
+    queryset = Unit.objects.all()
+    unit_url_kwarg = "pk"
+
+    def _year(self) -> int:
+        query = YearQuerySerializer(data=self.request.query_params)
+        query.is_valid(raise_exception=True)
+        year: int | None = query.validated_data.get("year")
+        return year if year is not None else timezone.localdate().year
+
+    @extend_schema(parameters=[YearQuerySerializer], responses=UnitCollectionRateSerializer)
+    def collection_rate(self, request: Request, pk: int) -> Response:
+        """The dues collection of the unit's whole subtree for a year."""
+        year = self._year()
+        rate = selectors.collection_rate(unit=self.unit, year=year)
+        return Response(
+            UnitCollectionRateSerializer(
+                {"unit_id": self.unit.pk, "year": year, **_figures(rate)}
+            ).data
+        )
+
+    @extend_schema(parameters=[YearQuerySerializer], responses=ChildrenSerializer)
+    def collection_rates_by_child(self, request: Request, pk: int) -> Response:
+        """The dues collection per child unit (and of the members the unit holds itself)."""
+        year = self._year()
+        results = [
+            {
+                "unit_id": line.unit.pk,
+                "code": line.unit.code,
+                "name": line.unit.name,
+                "level": line.unit.level,
+                "own": line.own,
+                **_figures(line.figures),
+            }
+            for line in selectors.collection_rates_by_child(unit=self.unit, year=year)
+        ]
+        return Response(
+            ChildrenSerializer({"unit_id": self.unit.pk, "year": year, "results": results}).data
+        )
 
 
-@extend_schema(parameters=[YEAR_PARAMETER], responses=ChildrenSerializer)
-@api_view(["GET"])
-def collection_rates_by_child(request: Request, pk: int) -> Response:
-    """The dues collection per child unit (and of the members the unit holds itself)."""
-    unit = get_in_scope_or_404(Unit.objects.all(), request.user, pk=pk)  # type: ignore[arg-type]
-    year = _year(request)
-    results = [
-        {
-            "unit_id": line.unit.pk,
-            "code": line.unit.code,
-            "name": line.unit.name,
-            "level": line.unit.level,
-            "own": line.own,
-            **_figures(line.figures),
-        }
-        for line in selectors.collection_rates_by_child(unit=unit, year=year)
-    ]
-    return Response(ChildrenSerializer({"unit_id": unit.pk, "year": year, "results": results}).data)
+collection_rate = DuesViewSet.as_view({"get": "collection_rate"})
+collection_rates_by_child = DuesViewSet.as_view({"get": "collection_rates_by_child"})

@@ -11,3 +11,9 @@ class DuesConfig(AppConfig):
         from jiceng.org.tabs import UnitTab, register_unit_tab
 
         register_unit_tab(UnitTab("dues", _("Dues"), "dues:unit_dues", order=40))
+
+        from jiceng.org.anchors import unit_moved
+
+        from .services import rollup_follow_unit_move
+
+        unit_moved.connect(rollup_follow_unit_move, dispatch_uid="dues.follow_unit_move")

@@ -13,6 +13,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from jiceng.core.rollups import SummaryRow
+from jiceng.core.scope import ScopedQuerySet
 from jiceng.core.versioning import Versioned
 from jiceng.members.models import MemberType
 from jiceng.org.models import Unit
@@ -93,13 +95,9 @@ class DuesStandard(Versioned):
         return f"{self.year} {self.get_member_type_display()} {self.amount}"
 
 
-class PaymentQuerySet(models.QuerySet["Payment"]):
-    def in_subtree(self, unit: Unit) -> "PaymentQuerySet":
-        """Receipts issued in `unit`'s subtree, through the narrowest indexed column."""
-        anchored = unit.anchor_filter()
-        if anchored is not None:
-            return self.filter(anchored)
-        return self.filter(unit_id__in=Unit.objects.subtree(unit).order_by().values("pk"))
+class PaymentQuerySet(ScopedQuerySet["Payment"]):
+    """`in_subtree(unit)`: receipts issued in `unit`'s subtree, through the narrowest indexed
+    column (`core/scope.py`)."""
 
     def valid(self) -> "PaymentQuerySet":
         return self.filter(voided_at__isnull=True)
@@ -171,6 +169,11 @@ class Payment(models.Model):
     )
     void_reason = models.CharField(_("reason for voiding"), max_length=200, blank=True)
 
+    #: Scoped through its anchors; the association is the one that issued the receipt and stays
+    #: when the member's unit moves (dues follows `unit_moved` for the province).
+    anchored = True
+    anchors_follow_moves = False
+
     objects = PaymentQuerySet.as_manager()
 
     AUDITED_FIELDS = [
@@ -230,14 +233,13 @@ class Payment(models.Model):
         return to_cents(self.amount)
 
 
-class DuesRollup(models.Model):
+class DuesRollup(SummaryRow):
     """The dues figures of one unit's OWN members (members whose unit is this unit) for one
-    year. A subtree's figures are the sum of its units' rows; pages never read payments.
+    year: the dues measure's summary rows on the roll-up engine (`core/rollups.py`). A
+    subtree's figures are the sum of its units' rows; pages never read payments.
 
     A row exists while the unit has members due or payments received that year."""
 
-    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+", db_index=False)
-    year = models.PositiveSmallIntegerField()
     # The unit's anchors, denormalised like Member's, so a national page groups by province
     # and an association's page filters on its id without joining the tree.
     province = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+", db_index=False)
@@ -253,6 +255,8 @@ class DuesRollup(models.Model):
     received_cents = models.BigIntegerField(default=0)
 
     FIGURES = ("members_due", "members_paid", "due_cents", "paid_cents", "received_cents")
+    #: Rows exist only at and below grassroots associations (where members are).
+    anchored_above_grassroots = False
 
     class Meta:
         constraints = [

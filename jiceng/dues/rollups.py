@@ -27,9 +27,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection
-from django.db.models import F, QuerySet
+from django.db.models import QuerySet
 
+from jiceng.core import rollups as engine
 from jiceng.members.models import Member
+from jiceng.org.anchors import ancestor_paths
 from jiceng.org.models import Level, Unit
 
 from .models import DuesRollup, DuesStandard, Payment, to_cents
@@ -69,11 +71,6 @@ def _cents(column: str) -> str:
     return f"CAST(ROUND({column} * 100) AS BIGINT)"
 
 
-def ancestor_paths(path: str) -> list[str]:
-    """The paths of a unit's ancestors and of the unit itself, root first."""
-    return [path[:end] for end in range(STEPLEN, len(path) + 1, STEPLEN)]
-
-
 def _effective_standards_sql(*, grassroots: Where, years: Sequence[int]) -> tuple[str, list[Any]]:
     """SELECT (grassroots_id, year, member_type, amount_cents): for each grassroots association
     that `grassroots` selects (alias g) and each year, the standard of its nearest ancestor.
@@ -110,11 +107,12 @@ def _years_values(years: Sequence[int]) -> tuple[str, list[Any]]:
     return rows, params
 
 
-def _rollup_select_sql(
-    *, members: Where, grassroots: Where, years: Sequence[int]
+def rollup_select_sql(
+    *, members: Where, grassroots: Where, years: Sequence[int], insert: bool = False
 ) -> tuple[str, list[Any]]:
-    """WITH … INSERT INTO the roll-up table the rows of the members that `members` selects
-    (alias m), for these years. One grouped statement: no per-row work outside the database."""
+    """WITH … SELECT the roll-up rows of the members that `members` selects (alias m), for
+    these years — INSERTed INTO the roll-up table when `insert`. One grouped statement: no
+    per-row work outside the database."""
     values, values_params = _years_values(years)
     eff_sql, eff_params = _effective_standards_sql(grassroots=grassroots, years=years)
     years_in = ", ".join(["%s"] * len(years))
@@ -123,6 +121,7 @@ def _rollup_select_sql(
         "" if members is EVERYTHING else f"JOIN {_table(Member)} m ON m.id = p.member_id"
     )
     columns = ", ".join(["unit_id", "year", "province_id", "grassroots_id", *DuesRollup.FIGURES])
+    insert_into = f"INSERT INTO {_table(DuesRollup)} ({columns})" if insert else ""
     sql = f"""
         WITH yrs(year, last_day) AS (VALUES {values}),
         eff AS ({eff_sql}),
@@ -148,13 +147,14 @@ def _rollup_select_sql(
             LEFT JOIN paid pa ON pa.member_id = m.id AND pa.year = y.year
             WHERE {members.sql}
         )
-        INSERT INTO {_table(DuesRollup)} ({columns})
-        SELECT unit_id, year, MAX(province_id), MAX(grassroots_id),
-               SUM(CASE WHEN due > 0 THEN 1 ELSE 0 END),
-               SUM(CASE WHEN due > 0 AND paid >= due THEN 1 ELSE 0 END),
-               SUM(due),
-               SUM(CASE WHEN paid < due THEN paid ELSE due END),
-               SUM(paid)
+        {insert_into}
+        SELECT unit_id AS unit_id, year AS year, MAX(province_id) AS province_id,
+               MAX(grassroots_id) AS grassroots_id,
+               SUM(CASE WHEN due > 0 THEN 1 ELSE 0 END) AS members_due,
+               SUM(CASE WHEN due > 0 AND paid >= due THEN 1 ELSE 0 END) AS members_paid,
+               SUM(due) AS due_cents,
+               SUM(CASE WHEN paid < due THEN paid ELSE due END) AS paid_cents,
+               SUM(paid) AS received_cents
         FROM per_member
         WHERE due > 0 OR paid > 0
         GROUP BY unit_id, year
@@ -170,7 +170,7 @@ def _rollup_select_sql(
     return sql, params
 
 
-def _years_with_facts(members: Where) -> list[int]:
+def years_with_facts(members: Where) -> list[int]:
     """Every year a standard exists for (anywhere: the table is small) or one of these members
     has a payment for."""
     years = set(DuesStandard.objects.order_by().values_list("year", flat=True).distinct())
@@ -194,7 +194,7 @@ def refresh_rows(
     recomputed from the members that `members` selects. The two must describe the same units;
     `grassroots` (alias g) narrows the standards lookup to those members' associations.
     The caller holds the transaction and the grassroots locks."""
-    year_list = sorted(set(years)) if years is not None else _years_with_facts(members)
+    year_list = sorted(set(years)) if years is not None else years_with_facts(members)
     with connection.cursor() as cursor:
         delete = f"DELETE FROM {_table(DuesRollup)} WHERE {rollups.sql}"  # noqa: S608
         params = list(rollups.params)
@@ -205,8 +205,8 @@ def refresh_rows(
             params += year_list
         cursor.execute(delete, params)
         if year_list:
-            sql, params = _rollup_select_sql(
-                members=members, grassroots=grassroots, years=year_list
+            sql, params = rollup_select_sql(
+                members=members, grassroots=grassroots, years=year_list, insert=True
             )
             cursor.execute(sql, params)
 
@@ -280,16 +280,9 @@ def apply_payment_delta(
         "members_paid": int(settled_after) - int(settled_before),
         "received_cents": paid_after - paid_before,
     }
-    rows = DuesRollup.objects.filter(unit_id=member.unit_id, year=year)
-    updated = rows.update(**{name: F(name) + value for name, value in delta.items()})
-    if not updated:
-        # No row means nobody in the unit was due and nothing was received that year.
-        DuesRollup.objects.create(
-            unit_id=member.unit_id,
-            year=year,
-            province_id=member.province_id,
-            grassroots_id=member.grassroots_id,
-            **delta,
-        )
-    elif paid_after < paid_before:
-        rows.filter(members_due=0, received_cents=0).delete()
+    engine.apply_delta(DuesRollup, unit_id=member.unit_id, year=year, keys=None, **delta)
+    if paid_after < paid_before:
+        # No row is kept for a unit where nobody is due and nothing was received.
+        DuesRollup.objects.filter(
+            unit_id=member.unit_id, year=year, members_due=0, received_cents=0
+        ).delete()

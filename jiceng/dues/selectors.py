@@ -2,7 +2,7 @@
 queries. Subtree figures come from the roll-up rows, never from payments."""
 
 import datetime
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -19,97 +19,29 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Cast, Coalesce, Round, Substr
+from django.db.models.functions import Cast, Coalesce, Round
 from django.utils import timezone
 
+from jiceng.core import rollups as engine
 from jiceng.members.models import Member, MemberStatus, MemberType
+from jiceng.org.anchors import ancestor_paths
 from jiceng.org.models import Level, Unit
 
+from .measures import DUES, CollectionRate
 from .models import STANDARD_LEVELS, DuesRollup, DuesStandard, Payment, from_cents, to_cents
-from .rollups import ancestor_paths, member_due_cents, standards_for_grassroots
-
-RATE_PLACES = Decimal("0.0001")
-PERCENT_PLACES = Decimal("0.1")
-
+from .rollups import member_due_cents, standards_for_grassroots
 
 # --- Collection rates --------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class CollectionRate:
-    """Dues figures of a set of members for one year. `paid` counts each member's payments up to
-    what they owe, so `rate` = paid ÷ due is at most 1; `received` is everything paid."""
-
-    members_due: int = 0
-    members_paid: int = 0
-    due: Decimal = Decimal("0.00")
-    paid: Decimal = Decimal("0.00")
-    received: Decimal = Decimal("0.00")
-
-    @classmethod
-    def from_row(cls, row: Mapping[str, Any]) -> "CollectionRate":
-        """From a row of `_SUMS` (None where no roll-up row matched)."""
-
-        def get(name: str) -> int:
-            return int(row.get(f"sum_{name}") or 0)
-
-        return cls(
-            members_due=get("members_due"),
-            members_paid=get("members_paid"),
-            due=from_cents(get("due_cents")),
-            paid=from_cents(get("paid_cents")),
-            received=from_cents(get("received_cents")),
-        )
-
-    def __add__(self, other: "CollectionRate") -> "CollectionRate":
-        return CollectionRate(
-            members_due=self.members_due + other.members_due,
-            members_paid=self.members_paid + other.members_paid,
-            due=self.due + other.due,
-            paid=self.paid + other.paid,
-            received=self.received + other.received,
-        )
-
-    @property
-    def rate(self) -> Decimal | None:
-        """paid ÷ due (0–1, four places), or None when nothing is due."""
-        if not self.due:
-            return None
-        return (self.paid / self.due).quantize(RATE_PLACES)
-
-    @property
-    def percent(self) -> Decimal | None:
-        rate = self.rate
-        return None if rate is None else (rate * 100).quantize(PERCENT_PLACES)
-
-    @property
-    def owed(self) -> Decimal:
-        return self.due - self.paid
-
-    @property
-    def members_owing(self) -> int:
-        return self.members_due - self.members_paid
-
-    @property
-    def is_empty(self) -> bool:
-        return not (self.members_due or self.received)
-
-
-_SUMS = {f"sum_{name}": Sum(name) for name in DuesRollup.FIGURES}
-
-
 def rollups_in_subtree(unit: Unit) -> QuerySet[DuesRollup]:
     """Roll-up rows of the units in `unit`'s subtree, through the narrowest indexed column."""
-    anchored = unit.anchor_filter()
-    return DuesRollup.objects.filter(
-        anchored if anchored is not None else Q(unit__path__subtree=unit.path)
-    )
+    return engine.rows_in_subtree(DUES, unit, None)
 
 
 def collection_rate(*, unit: Unit, year: int) -> CollectionRate:
     """The dues figures of `unit`'s whole subtree for `year` (one query over roll-up rows)."""
-    row = rollups_in_subtree(unit).filter(year=year).aggregate(**_SUMS)
-    return CollectionRate.from_row(row)
+    return engine.total(DUES, unit=unit, year=year)
 
 
 @dataclass(frozen=True)
@@ -125,24 +57,10 @@ class ChildRate:
 def collection_rates_by_child(*, unit: Unit, year: int) -> list[ChildRate]:
     """One line per child unit (by code, zero where nothing is due), plus a line for members
     held by `unit` itself when it has any. Two queries, whatever the number of children."""
-    children = list(Unit.objects.filter(parent=unit).order_by("code"))
-    rows = rollups_in_subtree(unit).filter(year=year).order_by()
-    by_key: dict[Any, CollectionRate] = {}
-    grouped: Iterable[Mapping[str, Any]]
-    if unit.level == Level.NATIONAL:
-        grouped = rows.values("province_id").annotate(**_SUMS)
-        by_key = {row["province_id"]: CollectionRate.from_row(row) for row in grouped}
-        lines = [ChildRate(c, by_key.get(c.pk, CollectionRate())) for c in children]
-    else:
-        length = len(unit.path) + Unit.steplen
-        grouped = (
-            rows.annotate(prefix=Substr("unit__path", 1, length)).values("prefix").annotate(**_SUMS)
-        )
-        by_key = {row["prefix"]: CollectionRate.from_row(row) for row in grouped}
-        lines = [ChildRate(c, by_key.get(c.path, CollectionRate())) for c in children]
-    own = by_key.get(unit.path)
-    if own is not None:
-        lines.insert(0, ChildRate(unit, own, own=True))
+    rollup = engine.read(DUES, unit=unit, year=year)
+    lines = [ChildRate(row.unit, row.figures) for row in rollup.children]
+    if not rollup.own.is_empty:
+        lines.insert(0, ChildRate(unit, rollup.own, own=True))
     return lines
 
 
@@ -393,20 +311,32 @@ class AssociationArrears:
 def associations_in_arrears(*, unit: Unit, year: int) -> list[AssociationArrears]:
     """The grassroots associations of `unit`'s subtree with members owing for `year`, most owed
     first, from the roll-up (two queries: figures, then the associations on the list)."""
-    grouped: Iterable[Mapping[str, Any]] = (
-        rollups_in_subtree(unit)
-        .filter(year=year)
-        .order_by()
-        .values("grassroots_id")
-        .annotate(**_SUMS)
-    )
+    per_association = engine.per_association(DUES, unit=unit, year=year)
     # At most a few thousand associations: the owing ones are picked here.
-    rows = [r for r in grouped if (r["sum_members_due"] or 0) > (r["sum_members_paid"] or 0)]
-    units = Unit.objects.in_bulk([r["grassroots_id"] for r in rows])
-    result = [
-        AssociationArrears(units[r["grassroots_id"]], CollectionRate.from_row(r))
-        for r in rows
-        if r["grassroots_id"] in units
-    ]
+    owing = {pk: rate for pk, rate in per_association.items() if rate.members_owing > 0}
+    units = Unit.objects.in_bulk(list(owing))
+    result = [AssociationArrears(units[pk], rate) for pk, rate in owing.items() if pk in units]
     result.sort(key=lambda a: (-a.figures.owed, a.unit.code))
     return result
+
+
+# --- What the dues pages read besides ----------------------------------------------------------
+
+
+def own_standards(*, unit: Unit, year: int) -> dict[str, DuesStandard]:
+    """The unit's own dues standards for `year` (not inherited ones), by member type."""
+    return {s.member_type: s for s in DuesStandard.objects.filter(unit=unit, year=year)}
+
+
+def owing_year(dues: MemberDues) -> MemberDuesYear | None:
+    """The latest year, up to this one, that the member still owes for (what a new payment is
+    most likely for)."""
+    return next((y for y in dues.years if y.owed > 0 and y.year <= dues.current_year), None)
+
+
+def arrears(*, unit: Unit, year: int) -> tuple[bool, MembersInArrears | list[AssociationArrears]]:
+    """Who owes for `year` in `unit`'s subtree: (True, the members) for an association and
+    below, (False, the associations) above."""
+    if lists_members_in_arrears(unit):
+        return True, members_in_arrears(unit=unit, year=year)
+    return False, associations_in_arrears(unit=unit, year=year)

@@ -31,11 +31,12 @@ from jiceng.core.audit import audit_record, snapshot
 from jiceng.core.errors import ConflictError, DomainError
 from jiceng.core.versioning import delete_versioned, save_versioned
 from jiceng.members.models import Member, MemberType
+from jiceng.org.anchors import ancestor_paths, anchors_of_unit
 from jiceng.org.models import Level, Unit
 
 from . import rollups
-from .models import STANDARD_LEVELS, DuesRollup, DuesStandard, Payment, to_cents
-from .rollups import Where, ancestor_paths
+from .models import STANDARD_LEVELS, DuesStandard, Payment, to_cents
+from .rollups import Where
 
 if TYPE_CHECKING:
     from jiceng.accounts.models import User
@@ -100,32 +101,6 @@ def rollup_refresh_units(*, unit_ids: Iterable[int], years: Iterable[int] | None
             )
 
 
-def _member_units_by_anchor(unit: Unit) -> tuple[dict[tuple[int, int], list[int]], list[int]]:
-    """For the units in `unit`'s subtree that hold members: their ids grouped by the
-    (province, grassroots association) they now lie under; and the associations in the subtree."""
-    steplen = Unit.steplen
-    known = {
-        u.path: u
-        for u in [
-            *Unit.objects.filter(path__in=ancestor_paths(unit.path)[:-1]),
-            *Unit.objects.subtree(unit),
-        ]
-    }
-    groups: dict[tuple[int, int], list[int]] = {}
-    inside: list[int] = []
-    for path, u in known.items():
-        if u.level == Level.GRASSROOTS and path.startswith(unit.path):
-            inside.append(u.pk)
-        if u.level not in (Level.GRASSROOTS, Level.BRANCH, Level.GROUP):
-            continue
-        if not path.startswith(unit.path):
-            continue
-        prefixes = [path[:end] for end in range(steplen, len(path) + 1, steplen)]
-        grassroots = next(known[p] for p in prefixes if known[p].level == Level.GRASSROOTS)
-        groups.setdefault((known[prefixes[1]].pk, grassroots.pk), []).append(u.pk)
-    return groups, inside
-
-
 def _standards_may_differ(*, unit: Unit, grassroots_ids: list[int]) -> bool:
     """Whether the standards in force under a moved unit may have changed: always for a branch
     or group (it has a new association); for an association or above, unless each association
@@ -143,31 +118,36 @@ def _standards_may_differ(*, unit: Unit, grassroots_ids: list[int]) -> bool:
     return any(not pairs <= have for have in own.values())
 
 
-def rollup_follow_unit_move(*, unit: Unit) -> None:
-    """After `unit` moved in the tree (and its members followed, `members_follow_unit_move`):
-    rewrite the province and association ids that the roll-up rows and payments of its subtree
-    carry, set-based; then, if the standards in force there may come from new ancestors,
-    recompute the subtree's rows."""
+def rollup_follow_unit_move(*, unit: Unit, **_signal: object) -> None:
+    """After `unit` moved in the tree (`org.anchors.unit_moved`; the anchors of members and
+    roll-up rows are already rewritten): receipts of the associations inside take their new
+    province, and if the standards in force there may come from new ancestors, the subtree's
+    rows are recomputed."""
     unit = Unit.objects.get(pk=unit.pk)
     with transaction.atomic():
-        groups, inside = _member_units_by_anchor(unit)
-        _lock_grassroots([*inside, *(g for _p, g in groups)])
-        for (province_id, grassroots_id), unit_ids in groups.items():
-            DuesRollup.objects.filter(unit_id__in=unit_ids).exclude(
-                province_id=province_id, grassroots_id=grassroots_id
-            ).update(province_id=province_id, grassroots_id=grassroots_id)
+        inside = list(
+            Unit.objects.subtree(unit)
+            .filter(level=Level.GRASSROOTS)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+        outer = _grassroots_of_units([unit.pk]) if unit.level in (Level.BRANCH, Level.GROUP) else []
+        _lock_grassroots([*inside, *outer])
+        province_id = anchors_of_unit(unit).province_id
         if inside:
             # Receipts stay with the association that issued them; its province may be new.
-            province_id = Unit.objects.get(path=unit.path[: 2 * Unit.steplen]).pk
             Payment.objects.filter(grassroots_id__in=inside).exclude(
                 province_id=province_id
             ).update(province_id=province_id)
-        if groups and _standards_may_differ(unit=unit, grassroots_ids=inside):
+        holds = Unit.objects.subtree(unit).filter(
+            level__in=(Level.GRASSROOTS, Level.BRANCH, Level.GROUP)
+        )
+        if holds.exists() and _standards_may_differ(unit=unit, grassroots_ids=inside):
             subtree = Unit.objects.subtree(unit).order_by().values("pk")
             rollups.refresh_rows(
                 members=Where.subquery("m.unit_id", subtree),
                 rollups=Where.subquery("unit_id", subtree),
-                grassroots=Where.ids("g.id", sorted({g for _p, g in groups})),
+                grassroots=Where.ids("g.id", sorted({*inside, *outer})),
                 years=None,
             )
 

@@ -3,39 +3,26 @@ Thin: parse, call one service or selector, render."""
 
 from typing import Any
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jiceng.accounts.roles import Perm
 from jiceng.core.actor import Actor
-from jiceng.core.errors import ConflictError, DomainError
-from jiceng.core.forms import apply_errors
 from jiceng.core.http import AuthedRequest
 from jiceng.core.scope import get_in_scope_or_404, require
+from jiceng.core.views import paginate, save_flow, year_choices, year_param
 from jiceng.members.models import Member
 from jiceng.org.pages import unit_page
 from jiceng.org.selectors import unit_breadcrumbs
 
 from . import selectors, services
 from .forms import PaymentForm, StandardsForm, VoidForm
-from .models import MAX_YEAR, MIN_YEAR, DuesStandard, Payment
-
-
-def _year(request: AuthedRequest) -> int:
-    """The dues year the page is about: `?year=`, else this year."""
-    try:
-        year = int(request.GET.get("year", ""))
-    except ValueError:
-        return timezone.localdate().year
-    return min(max(year, MIN_YEAR), MAX_YEAR)
+from .models import Payment
+from .services import PaymentOutcome
 
 
 def _dues_url(unit_pk: int, year: int) -> str:
@@ -43,22 +30,20 @@ def _dues_url(unit_pk: int, year: int) -> str:
 
 
 def _year_context(year: int) -> dict[str, Any]:
-    this_year = timezone.localdate().year
-    years = selectors.standard_years(around=this_year)
-    if year not in years:
-        years = sorted({*years, year}, reverse=True)
+    """The year form: two years back, one ahead, and the year shown."""
+    years = year_choices(back=2, ahead=1, including=year)
     return {"year": year, "years": years, "year_query": f"year={year}"}
 
 
 @login_required
 def unit_dues(request: AuthedRequest, pk: int) -> HttpResponse:
     unit, context = unit_page(request, pk, tab="dues")
-    year = _year(request)
+    year = year_param(request)
     summary = selectors.unit_dues_summary(unit=unit, year=year)
     context.update(
         _year_context(year),
         summary=summary,
-        page=Paginator(summary.lines, settings.PAGE_SIZE).get_page(request.GET.get("page")),
+        page=paginate(request, summary.lines),
         standards=selectors.standards_in_force(unit=unit, year=year),
         can_set_standards=selectors.can_set_standards(unit),
         recent_payments=selectors.recent_payments(unit=unit),
@@ -69,24 +54,16 @@ def unit_dues(request: AuthedRequest, pk: int) -> HttpResponse:
 @login_required
 def arrears(request: AuthedRequest, pk: int) -> HttpResponse:
     unit, context = unit_page(request, pk, tab="dues")
-    year = _year(request)
-    by_member = selectors.lists_members_in_arrears(unit)
-    if by_member:
-        rows: Any = selectors.members_in_arrears(unit=unit, year=year)
-    else:
-        rows = selectors.associations_in_arrears(unit=unit, year=year)
-    context.update(
-        _year_context(year),
-        by_member=by_member,
-        page=Paginator(rows, settings.PAGE_SIZE).get_page(request.GET.get("page")),
-    )
+    year = year_param(request)
+    by_member, rows = selectors.arrears(unit=unit, year=year)
+    context.update(_year_context(year), by_member=by_member, page=paginate(request, rows))
     return render(request, "dues/arrears.html", context)
 
 
 @require(Perm.DUES_EDIT)
 def standards_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     unit, context = unit_page(request, pk, tab="dues")
-    year = _year(request)
+    year = year_param(request)
     if not selectors.can_set_standards(unit):
         messages.info(
             request,
@@ -97,29 +74,25 @@ def standards_edit(request: AuthedRequest, pk: int) -> HttpResponse:
         )
         return redirect(_dues_url(unit.pk, year))
 
-    def own() -> dict[str, DuesStandard]:
-        return {s.member_type: s for s in DuesStandard.objects.filter(unit=unit, year=year)}
-
-    form = StandardsForm(request.POST or None, current=own())
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.standards_update(
-                actor=Actor.from_request(request),
-                unit=unit,
-                year=year,
-                amounts=form.amounts(),
-                expected_versions=form.expected_versions(),
-            )
-        except ConflictError as exc:
-            messages.error(request, str(exc.message))
-            form = StandardsForm(current=own())
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        except DomainError as exc:
-            form.add_error(None, str(exc.message))
-        else:
-            messages.success(request, _("Dues standards for %(year)s saved.") % {"year": year})
-            return redirect(_dues_url(unit.pk, year))
+    response, form = save_flow(
+        request,
+        StandardsForm(request.POST or None, current=selectors.own_standards(unit=unit, year=year)),
+        lambda f: services.standards_update(
+            actor=Actor.from_request(request),
+            unit=unit,
+            year=year,
+            amounts=f.amounts(),
+            expected_versions=f.expected_versions(),
+        ),
+        done=_dues_url(unit.pk, year),
+        message=_("Dues standards for %(year)s saved.") % {"year": year},
+        # Whichever standard changed meanwhile, show all of them as they now are.
+        reload=lambda _current: StandardsForm(
+            current=selectors.own_standards(unit=unit, year=year)
+        ),
+    )
+    if response is not None:
+        return response
     parent = unit.parent
     context.update(
         _year_context(year),
@@ -141,45 +114,35 @@ def payment_create(request: AuthedRequest, member_pk: int) -> HttpResponse:
     dues = selectors.member_dues(member=member)
     initial: dict[str, Any] = {}
     # Offer the latest year the member still owes for, and what they owe.
-    owing = next((y for y in dues.years if y.owed > 0 and y.year <= dues.current_year), None)
+    owing = selectors.owing_year(dues)
     if owing is not None:
         initial.update(dues_year=owing.year, amount=owing.owed)
-    form = PaymentForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            outcome = services.payment_record(
-                actor=Actor.from_request(request),
-                member=member,
-                data=form.payment_data(),
-                idempotency_key=form.cleaned_data["idempotency_key"],
-            )
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            payment = outcome.payment
-            facts = {
-                "number": payment.receipt_number,
-                "amount": payment.amount,
-                "year": payment.dues_year,
-            }
-            if outcome.created:
-                messages.success(
-                    request,
-                    _("Payment recorded: receipt %(number)s, %(amount)s yuan for %(year)s.")
-                    % facts,
-                )
-            else:
-                messages.info(
-                    request,
-                    _(
-                        "This payment was already recorded (receipt %(number)s, %(amount)s yuan "
-                        "for %(year)s); nothing was added."
-                    )
-                    % facts,
-                )
-            if request.user.can_reach(payment.unit):
-                return redirect("dues:payment_detail", pk=payment.pk)
-            return redirect("dues:payment_create", member_pk=member.pk)
+
+    def record(form: PaymentForm) -> PaymentOutcome:
+        outcome = services.payment_record(
+            actor=Actor.from_request(request),
+            member=member,
+            data=form.payment_data(),
+            idempotency_key=form.cleaned_data["idempotency_key"],
+        )
+        if not outcome.created:  # a second press of the button: said as information
+            messages.info(request, _replayed(outcome))
+        return outcome
+
+    def done(outcome: PaymentOutcome) -> str:
+        if request.user.can_reach(outcome.payment.unit):
+            return reverse("dues:payment_detail", kwargs={"pk": outcome.payment.pk})
+        return reverse("dues:payment_create", kwargs={"member_pk": member.pk})
+
+    response, form = save_flow(
+        request,
+        PaymentForm(request.POST or None, initial=initial),
+        record,
+        done=done,
+        message=lambda outcome: _recorded(outcome) if outcome.created else None,
+    )
+    if response is not None:
+        return response
     return render(
         request,
         "dues/payment_form.html",
@@ -191,6 +154,24 @@ def payment_create(request: AuthedRequest, member_pk: int) -> HttpResponse:
             "breadcrumbs": unit_breadcrumbs(unit=member.unit, user=request.user),
         },
     )
+
+
+def _facts(outcome: PaymentOutcome) -> dict[str, Any]:
+    payment = outcome.payment
+    return {"number": payment.receipt_number, "amount": payment.amount, "year": payment.dues_year}
+
+
+def _recorded(outcome: PaymentOutcome) -> str:
+    return _("Payment recorded: receipt %(number)s, %(amount)s yuan for %(year)s.") % _facts(
+        outcome
+    )
+
+
+def _replayed(outcome: PaymentOutcome) -> str:
+    return _(
+        "This payment was already recorded (receipt %(number)s, %(amount)s yuan "
+        "for %(year)s); nothing was added."
+    ) % _facts(outcome)
 
 
 def _payment(request: AuthedRequest, pk: int) -> Payment:
@@ -219,25 +200,17 @@ def payment_detail(request: AuthedRequest, pk: int) -> HttpResponse:
 @require(Perm.DUES_EDIT)
 def payment_void(request: AuthedRequest, pk: int) -> HttpResponse:
     payment = _payment(request, pk)
-    form = VoidForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.payment_void(
-                actor=Actor.from_request(request),
-                payment=payment,
-                reason=form.cleaned_data["reason"],
-            )
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        except DomainError as exc:
-            messages.error(request, str(exc.message))
-            return redirect("dues:payment_detail", pk=payment.pk)
-        else:
-            messages.success(
-                request,
-                _("Payment with receipt %(number)s voided.") % {"number": payment.receipt_number},
-            )
-            return redirect("dues:payment_detail", pk=payment.pk)
+    response, form = save_flow(
+        request,
+        VoidForm(request.POST or None),
+        lambda f: services.payment_void(
+            actor=Actor.from_request(request), payment=payment, reason=f.cleaned_data["reason"]
+        ),
+        done=reverse("dues:payment_detail", kwargs={"pk": payment.pk}),
+        message=_("Payment with receipt %(number)s voided.") % {"number": payment.receipt_number},
+    )
+    if response is not None:
+        return response
     return render(
         request,
         "dues/payment_void.html",

@@ -4,13 +4,15 @@ import datetime
 import re
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 
+from jiceng.core.audit import audit_entries_for_unit
+from jiceng.core.models import AuditEntry
 from jiceng.org.models import Unit
 
 from . import crypto
 from .identifiers import compact
-from .models import Member, MemberImport, MemberStatus, MemberType
+from .models import ImportProblem, Member, MemberImport, MemberStatus, MemberType
 
 _DIGITS = re.compile(r"^\d{7,11}$")
 _ID_NUMBER = re.compile(r"^(\d{17}[\dX]|\d{15})$")
@@ -86,7 +88,11 @@ def _search(qs: QuerySet[Member], query: str) -> QuerySet[Member]:
 
 def member_list(*, unit: Unit, filters: MemberFilters) -> QuerySet[Member]:
     """Members of the unit's subtree, newest first, narrowed by the filters."""
-    qs: QuerySet[Member] = Member.objects.in_subtree(unit)
+    return filter_members(Member.objects.in_subtree(unit), filters)
+
+
+def filter_members(qs: QuerySet[Member], filters: MemberFilters) -> QuerySet[Member]:
+    """Any (already scoped) queryset of members narrowed by the filters, newest first."""
     if filters.q:
         qs = _search(qs, filters.q)
     if filters.member_type:
@@ -129,3 +135,32 @@ INDUSTRIES = [
     "教育",
     "卫生和社会工作",
 ]
+
+
+# --- one member's history, an import's problems -----------------------------------------------
+
+
+def member_history(*, member: Member, limit: int = 20) -> QuerySet[AuditEntry]:
+    """The latest audit entries about one member (the slice of its unit's log)."""
+    return audit_entries_for_unit(member.unit).filter(
+        object_type="members.member", object_id=str(member.pk)
+    )[:limit]
+
+
+def import_problems(
+    *, job: MemberImport, phase: str, severity: str = ""
+) -> QuerySet[ImportProblem]:
+    """The problems an import's check (or commit) found, in row order; "error" or "warning"
+    narrows them."""
+    problems = job.problems.filter(phase=phase)
+    if severity in ("error", "warning"):
+        problems = problems.filter(severity=severity)
+    return problems
+
+
+def import_problem_summary(*, job: MemberImport, phase: str) -> dict[str, int]:
+    """How many errors and warnings (one query)."""
+    return job.problems.filter(phase=phase).aggregate(
+        errors=Count("id", filter=Q(severity="error")),
+        warnings=Count("id", filter=Q(severity="warning")),
+    )

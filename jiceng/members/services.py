@@ -14,8 +14,8 @@ from jiceng.core.actor import Actor
 from jiceng.core.audit import audit_record, snapshot
 from jiceng.core.validators import mask_phone, normalize_phone
 from jiceng.core.versioning import save_versioned
+from jiceng.org.anchors import anchors_of_unit
 from jiceng.org.models import Unit
-from jiceng.org.selectors import unit_anchors
 
 from . import crypto
 from .identifiers import IdentifierError, check_credit_code, check_id_number
@@ -144,7 +144,9 @@ def member_create(*, actor: Actor, unit: Unit, data: dict[str, Any], id_number: 
     """Add a member to `unit` (a grassroots association, branch or group)."""
     _require_member_unit(unit)
     with transaction.atomic():
-        province_id, grassroots_id = unit_anchors(unit=unit)
+        anchors = anchors_of_unit(unit)
+        province_id, grassroots_id = anchors.province_id, anchors.grassroots_id
+        assert province_id is not None and grassroots_id is not None  # members sit below one
         assert grassroots_id is not None  # a unit that holds members lies at or below one
         member = Member(unit=unit, province_id=province_id, grassroots_id=grassroots_id, **data)
         _clean_identifiers(member, id_number)
@@ -222,8 +224,9 @@ def member_move(*, actor: Actor, member: Member, new_unit: Unit, expected_versio
         old_unit_id = member.unit_id
         if old_unit_id == new_unit.pk:
             return member
-        province_id, grassroots_id = unit_anchors(unit=new_unit)
-        assert grassroots_id is not None
+        anchors = anchors_of_unit(new_unit)
+        province_id, grassroots_id = anchors.province_id, anchors.grassroots_id
+        assert province_id is not None and grassroots_id is not None
         member.unit = new_unit
         member.province_id = province_id
         member.grassroots_id = grassroots_id
@@ -253,29 +256,6 @@ def member_unmask(*, actor: Actor, member: Member) -> dict[str, str]:
         after={"fields": ["id_number", "phone"]},
     )
     return {"id_number": member.id_number, "phone": member.phone}
-
-
-def members_follow_unit_move(*, unit: Unit) -> int:
-    """After `unit` moved in the tree: rewrite the denormalised province and grassroots ids of
-    the members in its subtree, one UPDATE per (province, grassroots) pair. Returns rows."""
-    steplen = Unit.steplen
-    ancestors = [unit.path[:end] for end in range(steplen, len(unit.path), steplen)]
-    known = {
-        u.path: u for u in [*Unit.objects.filter(path__in=ancestors), *Unit.objects.subtree(unit)]
-    }
-    groups: dict[tuple[int, int], list[int]] = {}
-    for path, u in known.items():
-        if not holds_members(u):
-            continue
-        prefixes = [path[:end] for end in range(steplen, len(path) + 1, steplen)]
-        grassroots = next(known[p] for p in prefixes if known[p].level == "grassroots")
-        groups.setdefault((known[prefixes[1]].pk, grassroots.pk), []).append(u.pk)
-    changed = 0
-    for (province_id, grassroots_id), unit_ids in groups.items():
-        changed += Member.objects.filter(unit_id__in=unit_ids).update(
-            province_id=province_id, grassroots_id=grassroots_id
-        )
-    return changed
 
 
 def _after_members_changed(*, unit_ids: set[int]) -> None:

@@ -8,31 +8,31 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
-from django.db.models import Count, Q
 from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from jiceng.accounts.roles import Perm
 from jiceng.core.actor import Actor
-from jiceng.core.audit import audit_entries_for_unit
-from jiceng.core.errors import ConflictError
+from jiceng.core.exports import csv_response
 from jiceng.core.files import serve_file
-from jiceng.core.forms import apply_errors
 from jiceng.core.http import AuthedRequest
 from jiceng.core.pagination import CappedPaginator
 from jiceng.core.scope import get_in_scope_or_404, require
+from jiceng.core.views import paginate, save_flow
+from jiceng.org.filters import filter_errors
+from jiceng.org.models import Unit
 from jiceng.org.pages import unit_page
 from jiceng.org.selectors import unit_by_code
 
 from . import exports, selectors, services
+from .filters import MemberFilterSet
 from .forms import (
     ExportForm,
     ImportUploadForm,
     MappingForm,
-    MemberFilterForm,
     MemberForm,
     MemberMoveForm,
 )
@@ -58,6 +58,10 @@ def _member(request: AuthedRequest, pk: int) -> Member:
     )
 
 
+def _detail_url(member: Member) -> str:
+    return reverse("members:detail", kwargs={"pk": member.pk})
+
+
 def _import(request: AuthedRequest, pk: int) -> MemberImport:
     return get_in_scope_or_404(
         MemberImport.objects.select_related("unit", "created_by"), request.user, pk=pk
@@ -70,14 +74,20 @@ def _import(request: AuthedRequest, pk: int) -> MemberImport:
 @login_required
 def member_list(request: AuthedRequest, pk: int) -> HttpResponse:
     unit, context = unit_page(request, pk, tab="members")
-    filters = selectors.MemberFilters.from_query(request.GET)
+    filterset = MemberFilterSet(request.GET or None, request=request)
+    filters = filterset.filters_used
     members = selectors.member_list(unit=unit, filters=filters).select_related("unit")
+    if filterset.is_bound and not filterset.is_valid():
+        members = members.none()  # a bad filter is named, not ignored
+        if not request.htmx:
+            for line in filter_errors(filterset):
+                messages.error(request, line)
     page = CappedPaginator(members, settings.PAGE_SIZE).get_page(request.GET.get("page"))
     query = "&".join(f"{k}={v}" for k, v in filters.as_query().items())
     context.update(
         {
             "page": page,
-            "filter_form": MemberFilterForm(request.GET or None),
+            "filter_form": filterset.form,
             "filters": filters,
             "query": query,
             "holds_members": holds_members(unit),
@@ -95,21 +105,26 @@ def member_create(request: AuthedRequest, pk: int) -> HttpResponse:
     unit, context = unit_page(request, pk, tab="members")
     if not holds_members(unit):
         raise Http404
-    form = MemberForm(request.POST or None, instance=Member(unit=unit))
-    if request.method == "POST" and form.is_valid():
-        try:
-            member = services.member_create(
-                actor=Actor.from_request(request),
-                unit=unit,
-                data=form.model_data(),
-                id_number=form.cleaned_data["id_number"],
-            )
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            _say_flags(request, member)
-            messages.success(request, _("Member “%(name)s” added.") % {"name": member})
-            return redirect("members:detail", pk=member.pk)
+
+    def save(form: MemberForm) -> Member:
+        member = services.member_create(
+            actor=Actor.from_request(request),
+            unit=unit,
+            data=form.model_data(),
+            id_number=form.cleaned_data["id_number"],
+        )
+        _say_flags(request, member)
+        return member
+
+    response, form = save_flow(
+        request,
+        MemberForm(request.POST or None, instance=Member(unit=unit)),
+        save,
+        done=_detail_url,
+        message=lambda member: _("Member “%(name)s” added.") % {"name": member},
+    )
+    if response is not None:
+        return response
     context.update({"form": form, "title": _("Add a member")})
     return render(request, "members/member_form.html", context)
 
@@ -127,9 +142,7 @@ def _detail_context(request: AuthedRequest, member: Member) -> dict[str, Any]:
     from jiceng.dues.selectors import member_dues
 
     _unit, context = unit_page(request, member.unit_id, tab="members")
-    history = audit_entries_for_unit(member.unit).filter(
-        object_type="members.member", object_id=str(member.pk)
-    )[:20]
+    history = selectors.member_history(member=member)
     context.update(
         {
             "member": member,
@@ -161,27 +174,27 @@ def member_unmask(request: AuthedRequest, pk: int) -> HttpResponse:
 def member_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     member = _member(request, pk)
     _unit, context = unit_page(request, member.unit_id, tab="members")
-    form = MemberForm(request.POST or None, instance=member)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.member_update(
-                actor=Actor.from_request(request),
-                member=member,
-                data=form.model_data(),
-                expected_version=form.expected_version,
-                id_number=form.cleaned_data["id_number"],
-            )
-        except ConflictError as exc:
-            messages.error(request, str(exc.message))
-            if exc.current is None:
-                raise Http404 from None
-            form = MemberForm(instance=exc.current)
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            _say_flags(request, member)
-            messages.success(request, _("Changes saved."))
-            return redirect("members:detail", pk=member.pk)
+
+    def save(form: MemberForm) -> Member:
+        services.member_update(
+            actor=Actor.from_request(request),
+            member=member,
+            data=form.model_data(),
+            expected_version=form.expected_version,
+            id_number=form.cleaned_data["id_number"],
+        )
+        _say_flags(request, member)
+        return member
+
+    response, form = save_flow(
+        request,
+        MemberForm(request.POST or None, instance=member),
+        save,
+        done=_detail_url,
+        message=_("Changes saved."),
+    )
+    if response is not None:
+        return response
     context.update({"form": form, "member": member, "title": _("Edit member")})
     return render(request, "members/member_form.html", context)
 
@@ -190,34 +203,37 @@ def member_edit(request: AuthedRequest, pk: int) -> HttpResponse:
 def member_move(request: AuthedRequest, pk: int) -> HttpResponse:
     member = _member(request, pk)
     _unit, context = unit_page(request, member.unit_id, tab="members")
-    form = MemberMoveForm(request.POST or None, initial={"version": member.version})
-    if request.method == "POST" and form.is_valid():
+
+    def save(form: MemberMoveForm) -> Unit:
         code = form.cleaned_data["new_unit_code"].strip()
         target = unit_by_code(user=request.user, code=code)
         if target is None:
-            form.add_error(
-                "new_unit_code", _("No unit with code %(code)s in your area.") % {"code": code}
+            raise ValidationError(
+                {"new_unit_code": _("No unit with code %(code)s in your area.") % {"code": code}}
             )
-        else:
-            try:
-                services.member_move(
-                    actor=Actor.from_request(request),
-                    member=member,
-                    new_unit=target,
-                    expected_version=form.cleaned_data["version"],
-                )
-            except ConflictError as exc:
-                messages.error(request, str(exc.message))
-            except ValidationError as exc:
-                for errors in exc.message_dict.values():
-                    for error in errors:
-                        form.add_error("new_unit_code", error)
-            else:
-                messages.success(
-                    request,
-                    _("“%(member)s” moved to %(unit)s.") % {"member": member, "unit": target.name},
-                )
-                return redirect("members:detail", pk=member.pk)
+        try:
+            services.member_move(
+                actor=Actor.from_request(request),
+                member=member,
+                new_unit=target,
+                expected_version=form.cleaned_data["version"],
+            )
+        except ValidationError as exc:
+            raise ValidationError({"new_unit_code": exc.messages}) from exc
+        return target
+
+    response, form = save_flow(
+        request,
+        MemberMoveForm(request.POST or None, initial={"version": member.version}),
+        save,
+        done=lambda _target: _detail_url(member),
+        message=lambda target: (
+            _("“%(member)s” moved to %(unit)s.") % {"member": member, "unit": target.name}
+        ),
+        reload=lambda current: MemberMoveForm(initial={"version": (current or member).version}),
+    )
+    if response is not None:
+        return response
     context.update({"form": form, "member": member})
     return render(request, "members/member_move.html", context)
 
@@ -241,13 +257,7 @@ def member_export_csv(request: AuthedRequest, pk: int) -> StreamingHttpResponse:
         exports.audit_unmasked_export(
             actor=Actor.from_request(request), unit=unit, filters=filters, how="csv"
         )
-    rows = exports.export_rows(unit=unit, filters=filters, unmasked=unmasked)
-    response = StreamingHttpResponse(
-        exports.csv_chunks(rows), content_type="text/csv; charset=utf-8"
-    )
-    name = exports.export_filename(unit, "csv")
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    return csv_response(exports.member_export(unit=unit, filters=filters, unmasked=unmasked))
 
 
 @require(Perm.EXPORT)
@@ -361,17 +371,12 @@ def _import_context(request: AuthedRequest, job: MemberImport) -> dict[str, Any]
         context["failure"] = imports.failure_text(job)
     if job.state in (ImportState.PREVIEWED, ImportState.DONE, ImportState.REFUSED):
         phase = report_phase(job)
-        problems = job.problems.filter(phase=phase)
         severity = request.GET.get("severity", "")
-        if severity in ("error", "warning"):
-            problems = problems.filter(severity=severity)
-        page = Paginator(problems, settings.PAGE_SIZE).get_page(request.GET.get("page"))
+        severity = severity if severity in ("error", "warning") else ""
+        page = paginate(request, selectors.import_problems(job=job, phase=phase, severity=severity))
         for problem in page.object_list:
-            problem.message = render_problem(problem.code, problem.params)  # type: ignore[attr-defined]
-        summary = job.problems.filter(phase=phase).aggregate(
-            errors=Count("id", filter=Q(severity="error")),
-            warnings=Count("id", filter=Q(severity="warning")),
-        )
+            problem.message = render_problem(problem.code, problem.params)
+        summary = selectors.import_problem_summary(job=job, phase=phase)
         counts = (
             job.preview
             if job.state == ImportState.PREVIEWED
@@ -468,8 +473,5 @@ def import_report(request: AuthedRequest, pk: int) -> FileResponse:
 @require(Perm.MEMBER_EDIT)
 def import_list(request: AuthedRequest, pk: int) -> HttpResponse:
     unit, context = unit_page(request, pk, tab="members")
-    page = Paginator(selectors.member_imports(unit=unit), settings.PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
-    context["page"] = page
+    context["page"] = paginate(request, selectors.member_imports(unit=unit))
     return render(request, "members/import_list.html", context)

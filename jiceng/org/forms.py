@@ -5,7 +5,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from jiceng.core.files import validate_image_upload
+from jiceng.core.files import validate_photo
 from jiceng.core.forms import StyledFormMixin
 
 from .models import (
@@ -136,6 +136,9 @@ class PhotoForm(VersionedForm):
     class Meta:
         model = VenuePhoto
         fields = ["image", "caption"]
+        widgets = {
+            "image": forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"})
+        }
 
     def clean_image(self) -> Any:
-        return validate_image_upload(self.cleaned_data["image"])
+        return validate_photo(self.cleaned_data["image"])

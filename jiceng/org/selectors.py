@@ -1,5 +1,6 @@
 """Reads of the tree and of profiles. Each returns in a fixed number of queries."""
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -7,6 +8,7 @@ from django.db.models import Count, Q, QuerySet
 
 from jiceng.core.scope import in_scope
 
+from .anchors import ancestor_paths
 from .models import (
     Duty,
     EquipmentItem,
@@ -19,6 +21,7 @@ from .models import (
     Venue,
     VenuePhoto,
 )
+from .models.profile import ProfileItem
 
 if TYPE_CHECKING:
     from jiceng.accounts.models import User
@@ -26,9 +29,7 @@ if TYPE_CHECKING:
 
 def unit_breadcrumbs(*, unit: Unit, user: "User") -> list[Unit]:
     """The unit's ancestors from the user's own unit down to it (one query)."""
-    steplen = Unit.steplen
-    top = len(user.unit.path)
-    paths = [unit.path[:end] for end in range(top, len(unit.path) + 1, steplen)]
+    paths = [p for p in ancestor_paths(unit.path) if len(p) >= len(user.unit.path)]
     return list(Unit.objects.filter(path__in=paths).order_by("depth"))
 
 
@@ -87,15 +88,44 @@ class UnitProfile:
 
 
 def five_haves(
-    *, venue: Venue, staff: list, funds: list, equipment: list, duties: list
+    *, venue_complete: bool, staff: int, funds: int, equipment: int, duties: int
 ) -> dict[str, bool]:
-    """Which of the five haves the unit has on record."""
+    """Which of the five haves a unit has on record: the one rule, for one unit's profile and
+    for the batched figure (`org/figures.py`)."""
     return {
-        "staff": bool(staff),
-        "venue": venue.is_complete,
-        "funds": bool(funds),
-        "equipment": bool(equipment),
-        "duties": bool(duties),
+        "staff": staff > 0,
+        "venue": venue_complete,
+        "funds": funds > 0,
+        "equipment": equipment > 0,
+        "duties": duties > 0,
+    }
+
+
+def five_haves_of(units: Sequence[Unit]) -> dict[int, dict[str, bool]]:
+    """The five haves of many units: five grouped queries, whatever their number."""
+    ids = [u.pk for u in units]
+
+    def counts(model: type[ProfileItem]) -> dict[int, int]:
+        rows = model._default_manager.filter(unit_id__in=ids).order_by().values_list("unit_id")
+        return dict(rows.annotate(n=Count("id")).values_list("unit_id", "n"))
+
+    complete = set(
+        Venue.objects.filter(unit_id__in=ids)
+        .exclude(address="")
+        .filter(floor_area__gt=0)
+        .values_list("unit_id", flat=True)
+    )
+    staff, funds = counts(StaffMember), counts(FundsYear)
+    equipment, duties = counts(EquipmentItem), counts(Duty)
+    return {
+        pk: five_haves(
+            venue_complete=pk in complete,
+            staff=staff.get(pk, 0),
+            funds=funds.get(pk, 0),
+            equipment=equipment.get(pk, 0),
+            duties=duties.get(pk, 0),
+        )
+        for pk in ids
     }
 
 
@@ -112,27 +142,13 @@ def unit_profile(*, unit: Unit) -> UnitProfile:
         leading_group=list(LeadingGroupMember.objects.filter(unit=unit)),
     )
     profile.completeness = five_haves(
-        venue=venue,
-        staff=profile.staff,
-        funds=profile.funds,
-        equipment=profile.equipment,
-        duties=profile.duties,
+        venue_complete=venue.is_complete,
+        staff=len(profile.staff),
+        funds=len(profile.funds),
+        equipment=len(profile.equipment),
+        duties=len(profile.duties),
     )
     return profile
-
-
-def unit_anchors(*, unit: Unit) -> tuple[int, int | None]:
-    """(province id, grassroots association id) of a unit: the ancestors that fact tables
-    carry, denormalised. The grassroots id is None above the grassroots level."""
-    steplen = Unit.steplen
-    prefixes = [unit.path[:end] for end in range(steplen, len(unit.path) + 1, steplen)]
-    if len(prefixes) < 2:
-        raise ValueError("the national unit has no province")
-    rows = Unit.objects.filter(path__in=prefixes[1:]).values_list("pk", "path", "level")
-    by_path = {path: (pk, level) for pk, path, level in rows}
-    province_id = by_path[prefixes[1]][0]
-    grassroots_id = next((pk for pk, level in by_path.values() if level == Level.GRASSROOTS), None)
-    return province_id, grassroots_id
 
 
 def unit_by_code(*, user: "User", code: str) -> Unit | None:

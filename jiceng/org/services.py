@@ -11,8 +11,10 @@ from jiceng.accounts.roles import Perm
 from jiceng.core.actor import Actor
 from jiceng.core.audit import audit_record, snapshot
 from jiceng.core.errors import ForbiddenAction
+from jiceng.core.scope import authorize
 from jiceng.core.versioning import delete_versioned, save_versioned
 
+from .anchors import rewrite_anchors, unit_moved
 from .models import ALLOWED_PARENT_LEVELS, Level, Unit, Venue, VenuePhoto
 from .models.profile import ProfileItem
 from .validation import validate_new_unit_code
@@ -28,6 +30,7 @@ def _unit_integrity_error(exc: IntegrityError) -> ValidationError:
 
 def unit_create(*, actor: Actor, parent: Unit, data: dict[str, Any]) -> Unit:
     """Add a unit under `parent`. `data` holds the unit's fields (name, code, level, …)."""
+    authorize(actor, Perm.UNIT_CREATE, parent)
     with transaction.atomic():
         # Lock the parent so two admins adding children at once get distinct paths.
         parent = Unit.objects.select_for_update().get(pk=parent.pk)
@@ -51,6 +54,7 @@ def unit_create(*, actor: Actor, parent: Unit, data: dict[str, Any]) -> Unit:
 
 
 def unit_update(*, actor: Actor, unit: Unit, data: dict[str, Any], expected_version: int) -> Unit:
+    authorize(actor, Perm.UNIT_EDIT, unit)
     with transaction.atomic():
         before = snapshot(unit, Unit.AUDITED_FIELDS)
         old_code = unit.code
@@ -81,6 +85,8 @@ def unit_move(*, actor: Actor, unit: Unit, new_parent: Unit) -> Unit:
     """Move a unit and its whole subtree under `new_parent` (one set-based path rewrite)."""
     if actor.user is not None and not actor.user.can(Perm.UNIT_MOVE):
         raise ForbiddenAction(_("Only national and provincial admins may move units."))
+    authorize(actor, Perm.UNIT_MOVE, unit)
+    authorize(actor, Perm.UNIT_MOVE, new_parent)
     with transaction.atomic():
         unit, new_parent = (
             Unit.objects.select_for_update().get(pk=unit.pk),
@@ -116,12 +122,10 @@ def unit_move(*, actor: Actor, unit: Unit, new_parent: Unit) -> Unit:
         unit.refresh_from_db()
         Unit.objects.filter(pk=unit.pk).update(parent=new_parent)
         unit.parent = new_parent
-        # Fact tables carry their province and association ids: rewrite them for the subtree.
-        from jiceng.dues.services import rollup_follow_unit_move
-        from jiceng.members.services import members_follow_unit_move
-
-        members_follow_unit_move(unit=unit)
-        rollup_follow_unit_move(unit=unit)
+        # Fact tables carry their province and association ids: rewrite them for the subtree,
+        # then let consumers with more to do (dues standards from new ancestors) follow.
+        rewrite_anchors(unit)
+        unit_moved.send(sender=Unit, unit=unit)
         audit_record(
             actor=actor,
             action="unit.move",
@@ -137,6 +141,7 @@ def unit_move(*, actor: Actor, unit: Unit, new_parent: Unit) -> Unit:
 
 
 def venue_update(*, actor: Actor, unit: Unit, data: dict[str, Any], expected_version: int) -> Venue:
+    authorize(actor, Perm.PROFILE_EDIT, unit)
     with transaction.atomic():
         venue, _created = Venue.objects.get_or_create(unit=unit)
         before = snapshot(venue, Venue.EDITABLE_FIELDS)
@@ -171,6 +176,7 @@ def _section(model: type[ProfileItem]) -> str:
 
 
 def profile_item_create(*, actor: Actor, unit: Unit, model: type[P], data: dict[str, Any]) -> P:
+    authorize(actor, Perm.PROFILE_EDIT, unit)
     with transaction.atomic():
         item = model(unit=unit, **data)
         if isinstance(item, VenuePhoto):
@@ -188,6 +194,7 @@ def profile_item_create(*, actor: Actor, unit: Unit, model: type[P], data: dict[
 
 
 def profile_item_update(*, actor: Actor, item: P, data: dict[str, Any], expected_version: int) -> P:
+    authorize(actor, Perm.PROFILE_EDIT, item.unit)
     model = type(item)
     fields = _item_fields(model)
     with transaction.atomic():
@@ -212,6 +219,7 @@ def profile_item_update(*, actor: Actor, item: P, data: dict[str, Any], expected
 
 
 def profile_item_delete(*, actor: Actor, item: ProfileItem, expected_version: int) -> None:
+    authorize(actor, Perm.PROFILE_EDIT, item.unit)
     model = type(item)
     with transaction.atomic():
         before = snapshot(item, _item_fields(model))

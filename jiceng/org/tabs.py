@@ -38,3 +38,10 @@ def register_unit_tab(tab: UnitTab) -> None:
 
 def unit_tabs() -> list[UnitTab]:
     return sorted(_TABS.values(), key=lambda t: t.order)
+
+
+def unit_page_tab(key: str | None) -> str:
+    """The unit page's own tab (`?tab=`) named `key`, or its first one when `key` names none:
+    the registry is the only list of tabs."""
+    own = [tab.key for tab in unit_tabs() if not tab.url_name]
+    return key if key in own else own[0]

@@ -7,6 +7,7 @@ app_name = "org"
 urlpatterns = [
     path("units/search/", views.unit_search, name="search"),
     path("units/<int:pk>/", views.unit_detail, name="unit"),
+    path("units/<int:pk>/figures/", views.unit_figures, name="unit_figures"),
     path("units/<int:pk>/edit/", views.unit_edit, name="unit_edit"),
     path("units/<int:pk>/move/", views.unit_move, name="unit_move"),
     path("units/<int:pk>/children/new/", views.unit_create, name="unit_create"),

@@ -21,7 +21,8 @@ MEDIA_ROOT = VAR_DIR / "test-media" / os.environ.get("PYTEST_XDIST_WORKER", "mai
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A file, not the in-memory default: shared-cache memory databases raise "table is locked"
     # at once instead of waiting, which would hide how real concurrent writers behave.
-    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}
+    # One file per test process (pid), so that two suites run side by side never share one.
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-{os.getpid()}.sqlite3")}
 
 # WhiteNoise serves STATIC_ROOT; tests use the finders, so give it an (empty) directory.
 STATIC_ROOT = VAR_DIR / "test-static"

@@ -8,7 +8,8 @@ from .complaint import (
     ComplaintKind,
     ComplaintState,
 )
-from .recognition import Commendation, CommendationLevel, MediaReport
+from .recognition import Honour, HonourLevel, MediaReport
+from .rollups import ActivityRollup, ComplaintRollup, RulesRollup
 from .rules import RuleDocument, RuleItem
 
 __all__ = [
@@ -19,13 +20,16 @@ __all__ = [
     "Activity",
     "ActivityKind",
     "ActivityPhoto",
+    "ActivityRollup",
     "Channel",
-    "Commendation",
-    "CommendationLevel",
     "Complaint",
     "ComplaintKind",
+    "ComplaintRollup",
     "ComplaintState",
+    "Honour",
+    "HonourLevel",
     "MediaReport",
     "RuleDocument",
     "RuleItem",
+    "RulesRollup",
 ]

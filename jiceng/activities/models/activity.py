@@ -9,7 +9,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from jiceng.core.files import RandomUploadTo
+from jiceng.core.files import PhotoField, RandomUploadTo
 from jiceng.core.versioning import Versioned
 from jiceng.org.models import Unit
 
@@ -91,7 +91,7 @@ class ActivityPhoto(models.Model):
     unit = models.ForeignKey(
         Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="activity_photos"
     )
-    image = models.ImageField(_("photo"), upload_to=RandomUploadTo("activity-photos"))
+    image = PhotoField(_("photo"), upload_to=RandomUploadTo("activity-photos"))
     caption = models.CharField(_("caption"), max_length=100, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 

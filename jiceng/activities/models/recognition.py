@@ -1,4 +1,4 @@
-"""Recognition (认可): commendations a unit received and media reports about it."""
+"""Recognition (认可): honours a unit received and media reports about it."""
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -6,12 +6,12 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from jiceng.core.files import RandomUploadTo
+from jiceng.core.files import DocumentField, RandomUploadTo
 from jiceng.core.versioning import Versioned
 from jiceng.org.models import Unit
 
 
-class CommendationLevel(models.TextChoices):
+class HonourLevel(models.TextChoices):
     NATIONAL = "national", _("National")
     PROVINCIAL = "provincial", _("Provincial")
     CITY = "city", _("City")
@@ -20,7 +20,7 @@ class CommendationLevel(models.TextChoices):
 
 
 class RecognitionItem(Versioned):
-    """What commendations and media reports share: the unit, a date and a title."""
+    """What honours and media reports share: the unit, a date and a title."""
 
     unit = models.ForeignKey(Unit, verbose_name=_("unit"), on_delete=models.PROTECT)
     date = models.DateField(_("date"))
@@ -36,24 +36,27 @@ class RecognitionItem(Versioned):
             raise ValidationError({"date": _("The date cannot be later than today.")})
 
 
-class Commendation(RecognitionItem):
-    level = models.CharField(_("level"), max_length=16, choices=CommendationLevel.choices)
+class Honour(RecognitionItem):
+    """An honour the unit received (a title, a certificate), from whoever awarded it. Not the
+    campaign's commendation of advanced units, which is another app's."""
+
+    level = models.CharField(_("level"), max_length=16, choices=HonourLevel.choices)
     issuer = models.CharField(_("issued by"), max_length=100)
-    document = models.FileField(
-        _("document"), upload_to=RandomUploadTo("commendations"), blank=True, max_length=200
+    document = DocumentField(
+        _("document"), upload_to=RandomUploadTo("honours"), blank=True, max_length=200
     )
 
     EDITABLE_FIELDS = ["title", "level", "issuer", "date", "document"]
 
     class Meta:
-        verbose_name = _("commendation")
-        verbose_name_plural = _("commendations")
+        verbose_name = _("honour")
+        verbose_name_plural = _("honours")
         ordering = ["-date", "-id"]
-        default_related_name = "commendations"
-        indexes = [models.Index(fields=["unit", "-date"], name="commendation_unit_date")]
+        default_related_name = "honours"
+        indexes = [models.Index(fields=["unit", "-date"], name="honour_unit_date")]
         constraints = [
             models.CheckConstraint(
-                condition=Q(level__in=CommendationLevel.values), name="commendation_level_valid"
+                condition=Q(level__in=HonourLevel.values), name="honour_level_valid"
             )
         ]
 
@@ -64,7 +67,7 @@ class Commendation(RecognitionItem):
 class MediaReport(RecognitionItem):
     outlet = models.CharField(_("outlet"), max_length=100)
     url = models.URLField(_("link"), max_length=500, blank=True)
-    scan = models.FileField(
+    scan = DocumentField(
         _("scan"), upload_to=RandomUploadTo("media-reports"), blank=True, max_length=200
     )
 

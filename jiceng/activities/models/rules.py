@@ -6,7 +6,7 @@ from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
-from jiceng.core.files import RandomUploadTo
+from jiceng.core.files import DocumentField, RandomUploadTo
 from jiceng.core.versioning import Versioned
 from jiceng.org.models import Unit
 
@@ -48,7 +48,7 @@ class RuleDocument(Versioned):
 
     unit = models.ForeignKey(Unit, verbose_name=_("unit"), on_delete=models.PROTECT)
     item = models.ForeignKey(RuleItem, verbose_name=_("checklist item"), on_delete=models.PROTECT)
-    document = models.FileField(
+    document = DocumentField(
         _("document"), upload_to=RandomUploadTo("rule-documents"), max_length=200
     )
     document_name = models.CharField(_("file name"), max_length=200, blank=True, editable=False)

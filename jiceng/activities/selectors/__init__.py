@@ -3,7 +3,8 @@
 The per-unit figures the assessment's derived indicators rest on take a unit and a year:
 `activity_counts`, `complaint_stats`, `rules_coverage`, `recognition_counts`."""
 
-from ._tree import Rollup, Row
+from jiceng.core.rollups import Rollup, Row
+
 from .activities import (
     ActivityCounts,
     activity_counts,
@@ -14,7 +15,7 @@ from .activities import (
 from .complaints import ComplaintStats, complaint_list, complaint_rollup, complaint_stats
 from .recognition import (
     RecognitionCounts,
-    commendation_list,
+    honour_list,
     media_report_list,
     recognition_counts,
 )
@@ -44,10 +45,10 @@ __all__ = [
     "activity_list",
     "activity_photos",
     "activity_rollup",
-    "commendation_list",
     "complaint_list",
     "complaint_rollup",
     "complaint_stats",
+    "honour_list",
     "media_report_list",
     "recognition_counts",
     "rule_item_usage",

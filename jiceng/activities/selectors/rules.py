@@ -1,14 +1,16 @@
 """Reads of the rules checklist and units' coverage of it."""
 
-import datetime
 from dataclasses import dataclass
 
-from django.db.models import Count
+from django.db.models import Count, F, Q
+from django.db.models.functions import Substr
 
+from jiceng.core import rollups
+from jiceng.org.anchors import child_path_length
 from jiceng.org.models import Level, Unit
 
+from ..measures import RULES
 from ..models import RuleDocument, RuleItem
-from ._tree import child_prefix, children_of
 
 #: Levels whose children hold grassroots associations further down.
 ABOVE_GRASSROOTS = (Level.NATIONAL, Level.PROVINCE, Level.CITY)
@@ -88,52 +90,45 @@ def rules_checklist(*, unit: Unit) -> RulesChecklist:
 
 def rules_coverage(*, unit: Unit, year: int | None = None) -> Coverage:
     """The unit's coverage of the active checklist; with a year, counting only the documents
-    adopted by the end of that year. The figure standard 6 (sound rules) rests on."""
+    adopted by the end of that year. Two queries (the checklist's size, the unit's summary
+    rows). The figure standard 6 (sound rules) rests on."""
     total = RuleItem.objects.filter(is_active=True).count()
-    documents = RuleDocument.objects.filter(unit=unit, item__is_active=True)
-    if year is not None:
-        documents = documents.filter(adopted_on__lte=datetime.date(year, 12, 31))
-    return Coverage(documents.count(), total)
+    return Coverage(rollups.own_figures(RULES, units=[unit], year=year)[unit.pk], total)
 
 
 def rules_coverage_children(*, unit: Unit) -> list[ChildCoverage]:
     """Each child's own coverage and, for children above grassroots level, the coverage of the
-    grassroots associations below it. At most five queries, however large the subtree."""
-    children = children_of(unit)
+    grassroots associations below it, from the summary rows. Four queries, however large the
+    subtree."""
+    children = list(Unit.objects.filter(parent=unit).order_by("code"))
     if not children:
         return []
     total = RuleItem.objects.filter(is_active=True).count()
-    own = dict(
-        RuleDocument.objects.filter(unit__parent=unit, item__is_active=True)
-        .order_by()
-        .values_list("unit")
-        .annotate(n=Count("id"))
-        .values_list("unit", "n")
-    )
+    own = rollups.own_figures(RULES, units=children, year=None)
     grassroots: dict[str, int] = {}
     adopted: dict[str, int] = {}
     if any(child.level in ABOVE_GRASSROOTS for child in children):
+        length = child_path_length(unit)
         grassroots = dict(
             Unit.objects.subtree(unit)
             .filter(level=Level.GRASSROOTS)
-            .annotate(prefix=child_prefix(unit, via="path"))
+            .annotate(prefix=Substr("path", 1, length))
             .order_by()
             .values_list("prefix")
             .annotate(n=Count("id"))
             .values_list("prefix", "n")
         )
-        adopted = dict(
-            RuleDocument.objects.filter(
-                unit__path__subtree=unit.path,
-                unit__level=Level.GRASSROOTS,
-                item__is_active=True,
-            )
-            .annotate(prefix=child_prefix(unit))
-            .order_by()
-            .values_list("prefix")
-            .annotate(n=Count("id"))
-            .values_list("prefix", "n")
-        )
+        # The rows of the associations themselves: an association's own rows carry its id.
+        adopted = {
+            row.unit.path: row.figures
+            for row in rollups.read(
+                RULES,
+                unit=unit,
+                year=None,
+                where=Q(unit_id=F("grassroots_id")),
+                children=children,
+            ).children
+        }
     result = []
     for child in children:
         if child.level in ABOVE_GRASSROOTS:
@@ -141,11 +136,11 @@ def rules_coverage_children(*, unit: Unit) -> list[ChildCoverage]:
             result.append(
                 ChildCoverage(
                     unit=child,
-                    own=Coverage(own.get(child.pk, 0), total),
+                    own=Coverage(own[child.pk], total),
                     grassroots=count,
                     grassroots_coverage=Coverage(adopted.get(child.path, 0), count * total),
                 )
             )
         else:
-            result.append(ChildCoverage(unit=child, own=Coverage(own.get(child.pk, 0), total)))
+            result.append(ChildCoverage(unit=child, own=Coverage(own[child.pk], total)))
     return result

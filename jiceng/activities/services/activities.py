@@ -9,11 +9,13 @@ from django.utils.translation import gettext as _
 from jiceng.accounts.roles import Perm
 from jiceng.core.actor import Actor
 from jiceng.core.audit import audit_record, snapshot
+from jiceng.core.scope import authorize
 from jiceng.core.versioning import delete_versioned, save_versioned
 from jiceng.org.models import Unit
 
+from ..measures import activity_delta
 from ..models import MAX_PHOTOS_PER_ACTIVITY, Activity, ActivityPhoto
-from ._common import authorize, check_photo, discard_file_on_commit, remove_uncommitted
+from ._common import check_photo, discard_file_on_commit, remove_uncommitted
 
 
 def _check_fields(data: dict[str, Any]) -> None:
@@ -29,6 +31,7 @@ def activity_create(*, actor: Actor, unit: Unit, data: dict[str, Any]) -> Activi
         activity = Activity(unit=unit, **data)
         activity.full_clean()
         activity.save()
+        activity_delta(activity, +1)
         audit_record(
             actor=actor,
             action="activity.create",
@@ -46,10 +49,14 @@ def activity_update(
     _check_fields(data)
     with transaction.atomic():
         before = snapshot(activity, Activity.EDITABLE_FIELDS)
+        stored = Activity.objects.filter(pk=activity.pk).first()
         for name, value in data.items():
             setattr(activity, name, value)
         activity.full_clean()
         save_versioned(activity, expected_version=expected_version, fields=list(data))
+        if stored is not None:
+            activity_delta(stored, -1)
+        activity_delta(activity, +1)
         audit_record(
             actor=actor,
             action="activity.update",
@@ -70,7 +77,10 @@ def activity_delete(*, actor: Actor, activity: Activity, expected_version: int) 
             ActivityPhoto.objects.filter(activity=activity).values_list("image", flat=True)
         )
         ActivityPhoto.objects.filter(activity=activity).delete()
+        stored = Activity.objects.filter(pk=activity.pk).first()
         delete_versioned(activity, expected_version=expected_version)
+        if stored is not None:
+            activity_delta(stored, -1)
         audit_record(
             actor=actor,
             action="activity.delete",

@@ -14,12 +14,13 @@ from jiceng.accounts.roles import Perm
 from jiceng.core.actor import Actor
 from jiceng.core.audit import audit_record, snapshot
 from jiceng.core.errors import DomainError
+from jiceng.core.scope import authorize
 from jiceng.core.versioning import save_versioned
 from jiceng.org.models import Status, Unit
 
 from .. import antiabuse
+from ..measures import complaint_delta
 from ..models import ACCEPTING_LEVELS, FINAL_STATES, Channel, Complaint, ComplaintState
-from ._common import authorize
 
 #: Fields a complaint is submitted or recorded with.
 INPUT_FIELDS = ("kind", "subject", "content", "submitter_name", "submitter_contact")
@@ -54,6 +55,7 @@ def _insert(complaint: Complaint) -> Complaint:
         try:
             with transaction.atomic():
                 complaint.save()
+                complaint_delta(complaint, +1)
             return complaint
         except IntegrityError:
             if Complaint.objects.filter(reference=complaint.reference).exists():
@@ -176,6 +178,7 @@ def complaint_transition(
         )
     with transaction.atomic():
         before = snapshot(complaint, Complaint.AUDITED_FIELDS)
+        stored = Complaint.objects.filter(pk=complaint.pk).first()
         now = timezone.now()
         complaint.state = to_state
         complaint.response = response
@@ -188,6 +191,9 @@ def complaint_transition(
             fields.append("resolved_at")
         complaint.full_clean(exclude=["reference"])
         save_versioned(complaint, expected_version=expected_version, fields=fields)
+        if stored is not None:
+            complaint_delta(stored, -1)
+        complaint_delta(complaint, +1)
         audit_record(
             actor=actor,
             action="complaint.transition",

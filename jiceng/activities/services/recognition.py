@@ -1,4 +1,4 @@
-"""Writes to a unit's recognition: commendations received and media reports."""
+"""Writes to a unit's recognition: honours received and media reports."""
 
 from typing import Any, TypeVar
 
@@ -7,24 +7,24 @@ from django.db import transaction
 from jiceng.accounts.roles import Perm
 from jiceng.core.actor import Actor
 from jiceng.core.audit import audit_record, snapshot
+from jiceng.core.scope import authorize
 from jiceng.core.versioning import delete_versioned, save_versioned
 from jiceng.org.models import Unit
 
-from ..models import Commendation, MediaReport
+from ..models import Honour, MediaReport
 from ._common import (
     apply_file_changes,
-    authorize,
     check_document,
     discard_file_on_commit,
     new_files_removed_on_error,
     remove_uncommitted,
 )
 
-R = TypeVar("R", Commendation, MediaReport)
+R = TypeVar("R", Honour, MediaReport)
 
 #: The file field of each kind of record.
-FILE_FIELD = {Commendation: "document", MediaReport: "scan"}
-ACTION = {Commendation: "recognition.commendation", MediaReport: "recognition.media_report"}
+FILE_FIELD = {Honour: "document", MediaReport: "scan"}
+ACTION = {Honour: "recognition.honour", MediaReport: "recognition.media_report"}
 
 
 def _check(model: type[R], data: dict[str, Any]) -> None:
@@ -98,20 +98,20 @@ def _delete(*, actor: Actor, record: R, expected_version: int) -> None:
         discard_file_on_commit(model, FILE_FIELD[model], getattr(record, FILE_FIELD[model]).name)
 
 
-def commendation_create(*, actor: Actor, unit: Unit, data: dict[str, Any]) -> Commendation:
-    """A commendation the unit received: title, level, issuer, date, optional document."""
-    return _create(actor=actor, model=Commendation, unit=unit, data=data)
+def honour_create(*, actor: Actor, unit: Unit, data: dict[str, Any]) -> Honour:
+    """An honour the unit received: title, level, issuer, date, optional document."""
+    return _create(actor=actor, model=Honour, unit=unit, data=data)
 
 
-def commendation_update(
-    *, actor: Actor, commendation: Commendation, data: dict[str, Any], expected_version: int
-) -> Commendation:
+def honour_update(
+    *, actor: Actor, honour: Honour, data: dict[str, Any], expected_version: int
+) -> Honour:
     """`data["document"]`: an upload replaces the file, False removes it."""
-    return _update(actor=actor, record=commendation, data=data, expected_version=expected_version)
+    return _update(actor=actor, record=honour, data=data, expected_version=expected_version)
 
 
-def commendation_delete(*, actor: Actor, commendation: Commendation, expected_version: int) -> None:
-    _delete(actor=actor, record=commendation, expected_version=expected_version)
+def honour_delete(*, actor: Actor, honour: Honour, expected_version: int) -> None:
+    _delete(actor=actor, record=honour, expected_version=expected_version)
 
 
 def media_report_create(*, actor: Actor, unit: Unit, data: dict[str, Any]) -> MediaReport:

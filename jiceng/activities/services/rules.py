@@ -11,13 +11,14 @@ from jiceng.accounts.roles import Perm
 from jiceng.core.actor import Actor
 from jiceng.core.audit import audit_record, snapshot
 from jiceng.core.errors import DomainError
+from jiceng.core.scope import authorize
 from jiceng.core.versioning import delete_versioned, save_versioned
 from jiceng.org.models import Unit
 
+from ..measures import rule_document_delta
 from ..models import RuleDocument, RuleItem
 from ._common import (
     apply_file_changes,
-    authorize,
     check_document,
     discard_file_on_commit,
     new_files_removed_on_error,
@@ -193,6 +194,7 @@ def rule_document_create(
     try:
         with transaction.atomic():
             document.save()
+            rule_document_delta(document, +1)
             audit_record(
                 actor=actor,
                 action="rules.document.create",
@@ -225,6 +227,7 @@ def rule_document_update(
     label = _file_label(data["document"]) if "document" in data else None
     stored, replaced = apply_file_changes(document, data, ["document"])
     with new_files_removed_on_error(stored), transaction.atomic():
+        previous = RuleDocument.objects.filter(pk=document.pk).first()
         for name, value in data.items():
             setattr(document, name, value)
         if label is not None and stored:
@@ -232,6 +235,9 @@ def rule_document_update(
             data["document_name"] = label
         document.full_clean()
         save_versioned(document, expected_version=expected_version, fields=list(data))
+        if previous is not None:
+            rule_document_delta(previous, -1)
+        rule_document_delta(document, +1)
         audit_record(
             actor=actor,
             action="rules.document.update",
@@ -249,7 +255,10 @@ def rule_document_delete(*, actor: Actor, document: RuleDocument, expected_versi
     authorize(actor, Perm.RULES_EDIT, document.unit)
     with transaction.atomic():
         before = snapshot(document, RuleDocument.AUDITED_FIELDS)
+        previous = RuleDocument.objects.filter(pk=document.pk).first()
         delete_versioned(document, expected_version=expected_version)
+        if previous is not None:
+            rule_document_delta(previous, -1)
         audit_record(
             actor=actor,
             action="rules.document.delete",

@@ -81,14 +81,14 @@ CASES: dict[str, Case] = {
     ),
     # Recognition
     "activities:recognition": Case("object", kwargs=UNIT),
-    "activities:commendation_create": Case("object", Perm.RECOGNITION_EDIT, kwargs=UNIT),
-    "activities:commendation_edit": Case(
-        "object", Perm.RECOGNITION_EDIT, kwargs=lambda o: {"pk": o.commendation.pk}
+    "activities:honour_create": Case("object", Perm.RECOGNITION_EDIT, kwargs=UNIT),
+    "activities:honour_edit": Case(
+        "object", Perm.RECOGNITION_EDIT, kwargs=lambda o: {"pk": o.honour.pk}
     ),
-    "activities:commendation_delete": Case(
-        "object", Perm.RECOGNITION_EDIT, "post", lambda o: {"pk": o.commendation.pk}
+    "activities:honour_delete": Case(
+        "object", Perm.RECOGNITION_EDIT, "post", lambda o: {"pk": o.honour.pk}
     ),
-    "activities:commendation_file": Case("object", kwargs=lambda o: {"pk": o.commendation.pk}),
+    "activities:honour_file": Case("object", kwargs=lambda o: {"pk": o.honour.pk}),
     "activities:media_report_create": Case("object", Perm.RECOGNITION_EDIT, kwargs=UNIT),
     "activities:media_report_edit": Case(
         "object", Perm.RECOGNITION_EDIT, kwargs=lambda o: {"pk": o.media_report.pk}
@@ -113,7 +113,7 @@ def make_objects(tree: Tree, objects: SimpleNamespace) -> None:
     objects.spare_item = services.rule_item_create(
         actor=SYSTEM, data={"code": "spare", "name": "测试备用制度", "name_en": "Spare rule"}
     )
-    objects.commendation = services.commendation_create(
+    objects.honour = services.honour_create(
         actor=SYSTEM,
         unit=branch,
         data={

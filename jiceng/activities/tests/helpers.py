@@ -3,6 +3,7 @@
 import datetime
 import io
 import time
+import zipfile
 from typing import Any
 
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -26,6 +27,23 @@ def image_upload(name: str = "photo.png", fmt: str = "PNG", size: int = 8) -> Si
 
 def pdf_upload(name: str = "rules.pdf") -> SimpleUploadedFile:
     return SimpleUploadedFile(name, PDF, content_type="application/pdf")
+
+
+def docx_upload(name: str = "rules.docx") -> SimpleUploadedFile:
+    """A Word document: a zip with the OOXML parts that make it one."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("word/document.xml", "<w:document/>")
+    return SimpleUploadedFile(name, buffer.getvalue(), content_type="application/octet-stream")
+
+
+def zip_upload(name: str = "rules.docx") -> SimpleUploadedFile:
+    """A plain zip, named like a Word document."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("run.js", "alert(1)")
+    return SimpleUploadedFile(name, buffer.getvalue(), content_type="application/octet-stream")
 
 
 def exe_upload(name: str = "rules.pdf") -> SimpleUploadedFile:

@@ -10,10 +10,12 @@ from django.utils import timezone
 
 from conftest import People, Tree
 from jiceng.activities import selectors, services
+from jiceng.activities.measures import COMPLAINTS
 from jiceng.activities.models import Complaint, ComplaintState
 from jiceng.core.actor import Actor
 from jiceng.core.errors import ConflictError, DomainError, ForbiddenAction
 from jiceng.core.models import AuditEntry
+from jiceng.org.models import Unit
 
 from .helpers import SYSTEM, make_complaint, move
 
@@ -144,6 +146,8 @@ def _at(complaint: Complaint, received: datetime.datetime, hours: float | None, 
         state=state,
         response="答复" if state != "received" else "",
     )
+    # Raw facts changed behind the services' back: bring the unit's summary rows up to date.
+    COMPLAINTS.rebuild(units=Unit.objects.filter(pk=complaint.unit_id))
 
 
 def test_stats_give_resolution_rate_and_average_response_hours(tree: Tree):

@@ -12,8 +12,8 @@ from jiceng.activities.demo import seed_activities
 from jiceng.activities.models import (
     Activity,
     ActivityPhoto,
-    Commendation,
     Complaint,
+    Honour,
     MediaReport,
     RuleDocument,
 )
@@ -26,7 +26,7 @@ def test_seed_gives_every_association_and_branch_records_that_pass_validation(tr
     for unit in (tree.shushan, tree.baohe, tree.xuanwu, tree.branch):
         assert Activity.objects.filter(unit=unit).exists(), unit
     assert not Activity.objects.filter(unit__level__in=[Level.CITY, Level.GROUP]).exists()
-    for model in (Activity, Complaint, RuleDocument, Commendation, MediaReport):
+    for model in (Activity, Complaint, RuleDocument, Honour, MediaReport):
         for row in model._default_manager.all():
             row.full_clean()
     assert Complaint.objects.values("state").distinct().count() >= 2
@@ -89,5 +89,5 @@ def test_seed_queries_do_not_grow_with_the_number_of_units(tree: Tree):
 def _rows() -> int:
     return sum(
         m._default_manager.count()
-        for m in (Activity, ActivityPhoto, Complaint, RuleDocument, Commendation, MediaReport)
+        for m in (Activity, ActivityPhoto, Complaint, RuleDocument, Honour, MediaReport)
     )

@@ -1,4 +1,4 @@
-"""Recognition: commendations and media reports, their files and their yearly counts."""
+"""Recognition: honours and media reports, their files and their yearly counts."""
 
 import datetime
 
@@ -7,12 +7,12 @@ from django.core.exceptions import ValidationError
 
 from conftest import People, Tree
 from jiceng.activities import selectors, services
-from jiceng.activities.models import Commendation, MediaReport
+from jiceng.activities.models import Honour, MediaReport
 from jiceng.core.actor import Actor
 from jiceng.core.errors import ConflictError, ForbiddenAction
 from jiceng.core.models import AuditEntry
 
-from .helpers import SYSTEM, exe_upload, pdf_upload
+from .helpers import SYSTEM, docx_upload, exe_upload, pdf_upload, zip_upload
 
 
 def commend(unit, **extra):
@@ -23,7 +23,7 @@ def commend(unit, **extra):
         "date": datetime.date(2024, 5, 1),
     }
     data.update(extra)
-    return services.commendation_create(actor=SYSTEM, unit=unit, data=data)
+    return services.honour_create(actor=SYSTEM, unit=unit, data=data)
 
 
 def report(unit, **extra):
@@ -37,19 +37,19 @@ def report(unit, **extra):
     return services.media_report_create(actor=SYSTEM, unit=unit, data=data)
 
 
-def test_commendation_with_and_without_a_document(tree: Tree):
+def test_honour_with_and_without_a_document(tree: Tree):
     plain = commend(tree.shushan)
     assert not plain.document
     with_file = commend(tree.shushan, document=pdf_upload("证书.pdf"))
-    assert with_file.document.name.startswith(f"commendations/{tree.shushan.pk}/")
-    assert AuditEntry.objects.filter(action="recognition.commendation.create").count() == 2
+    assert with_file.document.name.startswith(f"honours/{tree.shushan.pk}/")
+    assert AuditEntry.objects.filter(action="recognition.honour.create").count() == 2
 
 
-def test_a_commendation_document_must_be_a_document(tree: Tree):
+def test_a_honour_document_must_be_a_document(tree: Tree):
     with pytest.raises(ValidationError) as exc:
         commend(tree.shushan, document=exe_upload())
     assert "document" in exc.value.message_dict
-    assert not Commendation.objects.exists()
+    assert not Honour.objects.exists()
 
 
 def test_a_report_needs_a_link_or_a_scan(tree: Tree):
@@ -70,10 +70,10 @@ def test_removing_a_file_on_edit(tree: Tree, django_capture_on_commit_callbacks)
     item = commend(tree.shushan, document=pdf_upload())
     name, storage = item.document.name, item.document.storage
     with django_capture_on_commit_callbacks(execute=True):
-        services.commendation_update(
-            actor=SYSTEM, commendation=item, data={"document": False}, expected_version=1
+        services.honour_update(
+            actor=SYSTEM, honour=item, data={"document": False}, expected_version=1
         )
-    assert not Commendation.objects.get(pk=item.pk).document
+    assert not Honour.objects.get(pk=item.pk).document
     assert not storage.exists(name)
 
 
@@ -91,7 +91,7 @@ def test_stale_edits_and_deletes_are_refused(tree: Tree):
 
 def test_writes_need_the_permission(tree: Tree, people: People):
     with pytest.raises(ForbiddenAction):
-        services.commendation_create(
+        services.honour_create(
             actor=Actor(user=people.branch_staff),
             unit=tree.branch,
             data={"title": "x", "level": "other", "issuer": "y", "date": datetime.date(2024, 1, 1)},
@@ -106,11 +106,11 @@ def test_counts_by_year_and_level(tree: Tree):
     report(tree.shushan)
     report(tree.baohe)
     counts = selectors.recognition_counts(unit=tree.shushan, year=2024)
-    assert counts.commendations == 3 and counts.media_reports == 1
+    assert counts.honours == 3 and counts.media_reports == 1
     assert counts.by_level == {"national": 1, "provincial": 1, "county": 1}
     assert counts.level_cells == [1, 1, 0, 1, 0]
     own = selectors.recognition_counts(unit=tree.shushan, year=2024, subtree=False)
-    assert own.commendations == 2
+    assert own.honours == 2
     assert selectors.recognition_counts(unit=tree.hefei, year=2024).media_reports == 2
 
 
@@ -119,7 +119,14 @@ def test_files_are_stored_by_their_real_format(tree: Tree):
 
     pdf = commend(tree.shushan, document=pdf_upload("certificate.html"))
     assert (pdf.document.name or "").endswith(".pdf")
-    docx = SimpleUploadedFile("报道.docx", b"PK\x03\x04" + b"\x00" * 40)
+    docx = docx_upload("报道.pdf")
     assert (report(tree.shushan, scan=docx).scan.name or "").endswith(".docx")
-    zipped = SimpleUploadedFile("run.js", b"PK\x03\x04" + b"\x00" * 40)
-    assert (report(tree.shushan, scan=zipped).scan.name or "").endswith(".bin")
+    # A zip is no Word file, whatever its name: refused, not stored as .docx or .bin.
+    for name in ("报道.docx", "run.js"):
+        with pytest.raises(ValidationError) as exc:
+            report(tree.shushan, scan=zip_upload(name))
+        assert "is not a document we accept" in exc.value.message_dict["scan"][0]
+    fake = SimpleUploadedFile("报道.docx", b"PK\x03\x04" + b"\x00" * 40)
+    with pytest.raises(ValidationError):
+        report(tree.shushan, scan=fake)
+    assert MediaReport.objects.count() == 1

@@ -9,11 +9,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from conftest import People, Tree, client_for
+from jiceng.activities.measures import COMPLAINTS
 from jiceng.activities.models import (
     Activity,
     ActivityPhoto,
-    Commendation,
     Complaint,
+    Honour,
     MediaReport,
     RuleDocument,
     RuleItem,
@@ -81,8 +82,8 @@ def _add_children_with_records(parent: Unit, n: int) -> None:
     RuleDocument.objects.bulk_create(
         RuleDocument(unit=u, item=item, document="demo/x.pdf", adopted_on=TODAY) for u in units
     )
-    Commendation.objects.bulk_create(
-        Commendation(unit=u, title="先进", level="city", issuer="市局", date=TODAY) for u in units
+    Honour.objects.bulk_create(
+        Honour(unit=u, title="先进", level="city", issuer="市局", date=TODAY) for u in units
     )
     MediaReport.objects.bulk_create(
         MediaReport(unit=u, outlet="日报", title="报道", date=TODAY, url="https://e.example/1")
@@ -424,10 +425,10 @@ def test_a_media_report_without_link_or_scan_is_refused_on_the_page(tree: Tree, 
     assert served.status_code == 200
 
 
-def test_a_commendation_file_can_be_removed_on_edit(tree: Tree, people: People):
+def test_a_honour_file_can_be_removed_on_edit(tree: Tree, people: People):
     c = client(people.shushan_secretary)
     c.post(
-        reverse("activities:commendation_create", kwargs={"pk": tree.shushan.pk}),
+        reverse("activities:honour_create", kwargs={"pk": tree.shushan.pk}),
         {
             "title": "先进基层协会",
             "level": "provincial",
@@ -436,9 +437,9 @@ def test_a_commendation_file_can_be_removed_on_edit(tree: Tree, people: People):
             "document": pdf_upload("证书.pdf"),
         },
     )
-    item = Commendation.objects.get()
+    item = Honour.objects.get()
     assert item.document
-    edit = reverse("activities:commendation_edit", kwargs={"pk": item.pk})
+    edit = reverse("activities:honour_edit", kwargs={"pk": item.pk})
     assert 'name="remove"' in c.get(edit).content.decode()
     response = c.post(
         edit,
@@ -452,7 +453,7 @@ def test_a_commendation_file_can_be_removed_on_edit(tree: Tree, people: People):
         },
     )
     assert response.status_code == 302
-    assert not Commendation.objects.get().document
+    assert not Honour.objects.get().document
     body = c.get(reverse("activities:recognition", kwargs={"pk": tree.shushan.pk})).content
     assert "先进基层协会" in body.decode()
 
@@ -461,6 +462,7 @@ def test_last_years_open_cases_stay_on_the_list(tree: Tree, people: People):
     old = make_complaint(tree.shushan, subject="去年未办结的投诉")
     last_year = timezone.now().replace(year=TODAY.year - 1, month=12, day=20)
     Complaint.objects.filter(pk=old.pk).update(received_at=last_year)
+    COMPLAINTS.rebuild(units=Unit.objects.filter(pk=tree.shushan.pk))  # facts changed by hand
     make_complaint(tree.shushan, subject="今年的投诉")
     url = reverse("activities:complaint_list", kwargs={"pk": tree.shushan.pk})
     body = client(people.viewer).get(url).content.decode()

@@ -12,17 +12,12 @@ from django.views.decorators.http import require_POST
 
 from jiceng.accounts.roles import Perm
 from jiceng.core.actor import Actor
-from jiceng.core.errors import ConflictError
 from jiceng.core.files import serve_file
 from jiceng.core.forms import apply_errors
 from jiceng.core.http import AuthedRequest
 from jiceng.core.scope import get_in_scope_or_404, require
-from jiceng.org.pages import unit_page
-
-from .. import selectors, services
-from ..forms import ActivityFilterForm, ActivityForm, ActivityPhotoForm
-from ..models import MAX_PHOTOS_PER_ACTIVITY, Activity, ActivityKind, ActivityPhoto
-from ._common import (
+from jiceng.core.views import (
+    act,
     paginate,
     posted_version,
     query_string,
@@ -31,6 +26,11 @@ from ._common import (
     year_choices,
     year_param,
 )
+from jiceng.org.pages import unit_page
+
+from .. import selectors, services
+from ..forms import ActivityFilterForm, ActivityForm, ActivityPhotoForm
+from ..models import MAX_PHOTOS_PER_ACTIVITY, Activity, ActivityKind, ActivityPhoto
 
 TAB = "activities"
 
@@ -130,7 +130,6 @@ def activity_edit(request: AuthedRequest, pk: int) -> HttpResponse:
         ),
         done=_detail_url(activity),
         message=_("Changes saved."),
-        reload=lambda current: ActivityForm(instance=current),
     )
     if response is not None:
         return response
@@ -142,17 +141,17 @@ def activity_edit(request: AuthedRequest, pk: int) -> HttpResponse:
 @require_POST
 def activity_delete(request: AuthedRequest, pk: int) -> HttpResponse:
     activity = _activity(request, pk)
-    try:
-        services.activity_delete(
+    return act(
+        request,
+        lambda: services.activity_delete(
             actor=Actor.from_request(request),
             activity=activity,
             expected_version=posted_version(request, activity.version),
-        )
-    except ConflictError as exc:
-        messages.error(request, str(exc.message))
-        return redirect(_detail_url(activity))
-    messages.success(request, _("Activity deleted."))
-    return redirect("activities:activity_list", pk=activity.unit_id)
+        ),
+        done=reverse("activities:activity_list", kwargs={"pk": activity.unit_id}),
+        message=_("Activity deleted."),
+        failed=_detail_url(activity),
+    )
 
 
 @require(Perm.ACTIVITY_EDIT)

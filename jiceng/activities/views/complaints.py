@@ -1,33 +1,23 @@
 """Complaint pages for staff: the list of a subtree with its figures, the roll-up by sub-unit,
 recording one, and moving one through its states."""
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from jiceng.accounts.roles import Perm
 from jiceng.core.actor import Actor
-from jiceng.core.errors import ConflictError, DomainError
-from jiceng.core.forms import apply_errors
 from jiceng.core.http import AuthedRequest
 from jiceng.core.scope import get_in_scope_or_404, require
+from jiceng.core.views import paginate, query_string, save_flow, this_year, year_choices, year_param
 from jiceng.org.pages import unit_page
 
 from .. import selectors, services
 from ..forms import ComplaintRecordForm, ComplaintTransitionForm
 from ..models import Complaint, ComplaintKind, ComplaintState
-from ._common import (
-    paginate,
-    query_string,
-    this_year,
-    year_choices,
-    year_param,
-)
 
 TAB = "complaints"
 
@@ -93,30 +83,34 @@ def complaint_rollup(request: AuthedRequest, pk: int) -> HttpResponse:
 def complaint_create(request: AuthedRequest, pk: int) -> HttpResponse:
     """Staff record a complaint that came by phone, letter or in person."""
     unit, context = unit_page(request, pk, tab=TAB)
-    form = ComplaintRecordForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            complaint = services.complaint_record(
-                actor=Actor.from_request(request),
-                unit=unit,
-                data=form.model_data(),
-                received_at=form.cleaned_data["received_at"],
-            )
-        except (ValidationError, DomainError) as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(
-                request,
-                _("Recorded with reference number %(reference)s.")
-                % {"reference": complaint.reference},
-            )
-            return redirect(_detail_url(complaint))
+    response, form = save_flow(
+        request,
+        ComplaintRecordForm(request.POST or None),
+        lambda f: services.complaint_record(
+            actor=Actor.from_request(request),
+            unit=unit,
+            data=f.model_data(),
+            received_at=f.cleaned_data["received_at"],
+        ),
+        done=_detail_url,
+        message=lambda complaint: (
+            _("Recorded with reference number %(reference)s.") % {"reference": complaint.reference}
+        ),
+    )
+    if response is not None:
+        return response
     context.update(
         form=form,
         title=_("Record a complaint or help request"),
         cancel=reverse("activities:complaint_list", kwargs={"pk": unit.pk}),
     )
     return render(request, "activities/form.html", context)
+
+
+def _transition_form(complaint: Complaint) -> ComplaintTransitionForm:
+    return ComplaintTransitionForm(
+        initial={"response": complaint.response, "version": complaint.version}
+    )
 
 
 def _detail(
@@ -126,10 +120,7 @@ def _detail(
     states = dict(ComplaintState.choices)
     context.update(
         complaint=complaint,
-        form=form
-        or ComplaintTransitionForm(
-            initial={"response": complaint.response, "version": complaint.version}
-        ),
+        form=form or _transition_form(complaint),
         next_states=[(s, states[s]) for s in complaint.next_states],
     )
     return render(request, "activities/complaint_detail.html", context, status=200)
@@ -145,27 +136,23 @@ def complaint_detail(request: AuthedRequest, pk: int) -> HttpResponse:
 def complaint_transition(request: AuthedRequest, pk: int) -> HttpResponse:
     """Move the case on (the button pressed names the new state), with the response."""
     complaint = _complaint(request, pk)
-    form = ComplaintTransitionForm(request.POST)
-    if form.is_valid():
-        target = form.cleaned_data["to_state"]
-        try:
-            services.complaint_transition(
-                actor=Actor.from_request(request),
-                complaint=complaint,
-                to_state=target,
-                response=form.cleaned_data["response"],
-                expected_version=form.cleaned_data["version"],
-            )
-        except ConflictError as exc:
-            messages.error(request, str(exc.message))
-            return redirect(_detail_url(complaint))
-        except (ValidationError, DomainError) as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(
-                request,
-                _("The case is now “%(state)s”.") % {"state": dict(ComplaintState.choices)[target]},
-            )
-            return redirect(_detail_url(complaint))
+    response, form = save_flow(
+        request,
+        ComplaintTransitionForm(request.POST),
+        lambda f: services.complaint_transition(
+            actor=Actor.from_request(request),
+            complaint=complaint,
+            to_state=f.cleaned_data["to_state"],
+            response=f.cleaned_data["response"],
+            expected_version=f.cleaned_data["version"],
+        ),
+        done=_detail_url(complaint),
+        message=lambda moved: (
+            _("The case is now “%(state)s”.") % {"state": dict(ComplaintState.choices)[moved.state]}
+        ),
+        reload=lambda current: _transition_form(current or complaint),
+    )
+    if response is not None:
+        return response
     complaint.refresh_from_db()
     return _detail(request, complaint, form)

@@ -1,46 +1,44 @@
-"""Recognition pages: commendations and media reports of a unit's subtree, and their files."""
+"""Recognition pages: honours and media reports of a unit's subtree, and their files."""
 
 from typing import Any
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from jiceng.accounts.roles import Perm
 from jiceng.core.actor import Actor
-from jiceng.core.errors import ConflictError
 from jiceng.core.files import serve_file
 from jiceng.core.http import AuthedRequest
 from jiceng.core.scope import get_in_scope_or_404, require
+from jiceng.core.views import act, paginate, posted_version, save_flow, this_year
 from jiceng.org.pages import unit_page
 
 from .. import selectors, services
-from ..forms import CommendationForm, MediaReportForm
-from ..models import Commendation, MediaReport
-from ._common import paginate, posted_version, save_flow, this_year
+from ..forms import HonourForm, MediaReportForm
+from ..models import Honour, MediaReport
 
 TAB = "recognition"
-LISTS = ("commendations", "media")
+LISTS = ("honours", "media")
 
 
-def _page_url(unit_pk: int, which: str = "commendations") -> str:
+def _page_url(unit_pk: int, which: str = "honours") -> str:
     url = reverse("activities:recognition", kwargs={"pk": unit_pk})
-    return url if which == "commendations" else f"{url}?list={which}"
+    return url if which == "honours" else f"{url}?list={which}"
 
 
 @login_required
 def recognition(request: AuthedRequest, pk: int) -> HttpResponse:
-    """The year's figures, then commendations or media reports of the subtree."""
+    """The year's figures, then honours or media reports of the subtree."""
     unit, context = unit_page(request, pk, tab=TAB)
-    which = request.GET.get("list", "commendations")
-    which = which if which in LISTS else "commendations"
+    which = request.GET.get("list", "honours")
+    which = which if which in LISTS else "honours"
     records = (
-        selectors.commendation_list(unit=unit)
-        if which == "commendations"
+        selectors.honour_list(unit=unit)
+        if which == "honours"
         else selectors.media_report_list(unit=unit)
     )
     year = this_year()
@@ -57,7 +55,7 @@ def recognition(request: AuthedRequest, pk: int) -> HttpResponse:
 def _create(request: AuthedRequest, pk: int, form_class: Any, which: str) -> HttpResponse:
     unit, context = unit_page(request, pk, tab=TAB)
     model = form_class._meta.model
-    create = services.commendation_create if model is Commendation else services.media_report_create
+    create = services.honour_create if model is Honour else services.media_report_create
     response, form = save_flow(
         request,
         form_class(request.POST or None, request.FILES or None, instance=model(unit=unit)),
@@ -67,7 +65,7 @@ def _create(request: AuthedRequest, pk: int, form_class: Any, which: str) -> Htt
     )
     if response is not None:
         return response
-    title = _("Add a commendation") if model is Commendation else _("Add a media report")
+    title = _("Add an honour") if model is Honour else _("Add a media report")
     context.update(form=form, title=title, cancel=_page_url(unit.pk, which), multipart=True)
     return render(request, "activities/form.html", context)
 
@@ -77,10 +75,10 @@ def _edit(request: AuthedRequest, record: Any, form_class: Any, which: str) -> H
     actor = Actor.from_request(request)
 
     def save(form: Any) -> object:
-        if isinstance(record, Commendation):
-            return services.commendation_update(
+        if isinstance(record, Honour):
+            return services.honour_update(
                 actor=actor,
-                commendation=record,
+                honour=record,
                 data=form.model_data(),
                 expected_version=form.expected_version,
             )
@@ -97,13 +95,12 @@ def _edit(request: AuthedRequest, record: Any, form_class: Any, which: str) -> H
         save,
         done=_page_url(record.unit_id, which),
         message=_("Changes saved."),
-        reload=lambda current: form_class(instance=current),
     )
     if response is not None:
         return response
     file_url = ""
-    if isinstance(record, Commendation) and record.document:
-        file_url = reverse("activities:commendation_file", kwargs={"pk": record.pk})
+    if isinstance(record, Honour) and record.document:
+        file_url = reverse("activities:honour_file", kwargs={"pk": record.pk})
     elif isinstance(record, MediaReport) and record.scan:
         file_url = reverse("activities:media_report_file", kwargs={"pk": record.pk})
     context.update(
@@ -119,20 +116,18 @@ def _edit(request: AuthedRequest, record: Any, form_class: Any, which: str) -> H
 def _delete(request: AuthedRequest, record: Any, which: str) -> HttpResponse:
     actor = Actor.from_request(request)
     version = posted_version(request, record.version)
-    try:
-        if isinstance(record, Commendation):
-            services.commendation_delete(actor=actor, commendation=record, expected_version=version)
+
+    def delete() -> None:
+        if isinstance(record, Honour):
+            services.honour_delete(actor=actor, honour=record, expected_version=version)
         else:
             services.media_report_delete(actor=actor, report=record, expected_version=version)
-    except ConflictError as exc:
-        messages.error(request, str(exc.message))
-    else:
-        messages.success(request, _("Deleted."))
-    return redirect(_page_url(record.unit_id, which))
+
+    return act(request, delete, done=_page_url(record.unit_id, which), message=_("Deleted."))
 
 
-def _commendation(request: AuthedRequest, pk: int) -> Commendation:
-    return get_in_scope_or_404(Commendation.objects.select_related("unit"), request.user, pk=pk)
+def _honour(request: AuthedRequest, pk: int) -> Honour:
+    return get_in_scope_or_404(Honour.objects.select_related("unit"), request.user, pk=pk)
 
 
 def _report(request: AuthedRequest, pk: int) -> MediaReport:
@@ -140,24 +135,24 @@ def _report(request: AuthedRequest, pk: int) -> MediaReport:
 
 
 @require(Perm.RECOGNITION_EDIT)
-def commendation_create(request: AuthedRequest, pk: int) -> HttpResponse:
-    return _create(request, pk, CommendationForm, "commendations")
+def honour_create(request: AuthedRequest, pk: int) -> HttpResponse:
+    return _create(request, pk, HonourForm, "honours")
 
 
 @require(Perm.RECOGNITION_EDIT)
-def commendation_edit(request: AuthedRequest, pk: int) -> HttpResponse:
-    return _edit(request, _commendation(request, pk), CommendationForm, "commendations")
+def honour_edit(request: AuthedRequest, pk: int) -> HttpResponse:
+    return _edit(request, _honour(request, pk), HonourForm, "honours")
 
 
 @require(Perm.RECOGNITION_EDIT)
 @require_POST
-def commendation_delete(request: AuthedRequest, pk: int) -> HttpResponse:
-    return _delete(request, _commendation(request, pk), "commendations")
+def honour_delete(request: AuthedRequest, pk: int) -> HttpResponse:
+    return _delete(request, _honour(request, pk), "honours")
 
 
 @login_required
-def commendation_file(request: AuthedRequest, pk: int) -> FileResponse:
-    return serve_file(_commendation(request, pk).document)
+def honour_file(request: AuthedRequest, pk: int) -> FileResponse:
+    return serve_file(_honour(request, pk).document)
 
 
 @require(Perm.RECOGNITION_EDIT)

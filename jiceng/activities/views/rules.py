@@ -1,7 +1,6 @@
 """Rules pages: a unit's checklist with its documents and coverage (and its sub-units'), and
 the national checklist's management."""
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -11,16 +10,15 @@ from django.views.decorators.http import require_POST
 
 from jiceng.accounts.roles import Perm
 from jiceng.core.actor import Actor
-from jiceng.core.errors import ConflictError, DomainError
 from jiceng.core.files import serve_file
 from jiceng.core.http import AuthedRequest
 from jiceng.core.scope import get_in_scope_or_404, require
+from jiceng.core.views import act, posted_version, save_flow
 from jiceng.org.pages import unit_page
 
 from .. import selectors, services
 from ..forms import RuleDocumentForm, RuleItemCreateForm, RuleItemForm
 from ..models import RuleDocument, RuleItem
-from ._common import posted_version, save_flow
 
 TAB = "rules"
 
@@ -78,7 +76,6 @@ def rule_document_edit(request: AuthedRequest, pk: int, item_pk: int) -> HttpRes
         save,
         done=_rules_url(unit.pk),
         message=_("Saved."),
-        reload=lambda current: RuleDocumentForm(instance=current),
     )
     if response is not None:
         return response
@@ -96,17 +93,16 @@ def rule_document_edit(request: AuthedRequest, pk: int, item_pk: int) -> HttpRes
 @require_POST
 def rule_document_delete(request: AuthedRequest, pk: int) -> HttpResponse:
     document = _document(request, pk)
-    try:
-        services.rule_document_delete(
+    return act(
+        request,
+        lambda: services.rule_document_delete(
             actor=Actor.from_request(request),
             document=document,
             expected_version=posted_version(request, document.version),
-        )
-    except ConflictError as exc:
-        messages.error(request, str(exc.message))
-    else:
-        messages.success(request, _("Document removed."))
-    return redirect(_rules_url(document.unit_id))
+        ),
+        done=_rules_url(document.unit_id),
+        message=_("Document removed."),
+    )
 
 
 @login_required
@@ -166,7 +162,6 @@ def rule_item_edit(request: AuthedRequest, pk: int) -> HttpResponse:
         ),
         done=_checklist_url(),
         message=_("Changes saved."),
-        reload=lambda current: RuleItemForm(instance=current),
     )
     if response is not None:
         return response
@@ -192,35 +187,34 @@ def rule_item_move(request: AuthedRequest, pk: int) -> HttpResponse:
 def rule_item_toggle(request: AuthedRequest, pk: int) -> HttpResponse:
     """Deactivate an active item, or bring an inactive one back."""
     item = get_object_or_404(RuleItem, pk=pk)
-    try:
-        services.rule_item_set_active(
+
+    def toggled(_result: object) -> str:
+        if item.is_active:
+            return _("“%(item)s” is back on the checklist.") % {"item": item}
+        return _("“%(item)s” is off the checklist; documents recorded for it are kept.") % {
+            "item": item
+        }
+
+    return act(
+        request,
+        lambda: services.rule_item_set_active(
             actor=Actor.from_request(request),
             item=item,
             active=not item.is_active,
             expected_version=posted_version(request, item.version),
-        )
-    except ConflictError as exc:
-        messages.error(request, str(exc.message))
-    else:
-        if item.is_active:
-            messages.success(request, _("“%(item)s” is back on the checklist.") % {"item": item})
-        else:
-            messages.success(
-                request,
-                _("“%(item)s” is off the checklist; documents recorded for it are kept.")
-                % {"item": item},
-            )
-    return redirect(_checklist_url())
+        ),
+        done=_checklist_url(),
+        message=toggled,
+    )
 
 
 @require(Perm.RULES_CHECKLIST_MANAGE)
 @require_POST
 def rule_item_delete(request: AuthedRequest, pk: int) -> HttpResponse:
     item = get_object_or_404(RuleItem, pk=pk)
-    try:
-        services.rule_item_delete(actor=Actor.from_request(request), item=item)
-    except DomainError as exc:
-        messages.error(request, str(exc.message))
-    else:
-        messages.success(request, _("Checklist item deleted."))
-    return redirect(_checklist_url())
+    return act(
+        request,
+        lambda: services.rule_item_delete(actor=Actor.from_request(request), item=item),
+        done=_checklist_url(),
+        message=_("Checklist item deleted."),
+    )

@@ -53,6 +53,7 @@ CASES: dict[str, Case] = {
     "accounts:unlock": Case("object", Perm.ACCOUNT_MANAGE, "post", lambda o: {"pk": o.account.pk}),
     "org:search": Case("list", marker=lambda o: o.tree.branch.code),
     "org:unit": Case("object", kwargs=UNIT),
+    "org:unit_figures": Case("object", kwargs=UNIT),
     "org:unit_edit": Case("object", Perm.UNIT_EDIT, kwargs=UNIT),
     "org:unit_move": Case("object", Perm.UNIT_MOVE, kwargs=lambda o: {"pk": o.tree.group.pk}),
     "org:unit_create": Case("object", Perm.UNIT_CREATE, kwargs=UNIT),

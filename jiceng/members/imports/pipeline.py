@@ -28,6 +28,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from jiceng.core import bulk
+from jiceng.org.anchors import anchors_of
 from jiceng.org.models import Unit
 
 from .. import crypto
@@ -630,17 +631,10 @@ def _phone_kind(phone: str) -> str:
 
 def _anchors(units: list[Unit]) -> dict[int, tuple[int, int]]:
     """unit id → (province id, grassroots id) for units at or below a grassroots association."""
-    if not units:
-        return {}
-    steplen = Unit.steplen
-    paths = {u.path[:end] for u in units for end in range(steplen, len(u.path) + 1, steplen)}
-    known = {u.path: u for u in Unit.objects.filter(path__in=paths)}
-    result = {}
-    for unit in units:
-        prefixes = [unit.path[:end] for end in range(steplen, len(unit.path) + 1, steplen)]
-        grassroots = next(known[p] for p in prefixes if known[p].level == "grassroots")
-        result[unit.pk] = (known[prefixes[1]].pk, grassroots.pk)
-    return result
+    return {
+        unit_id: (int(a.province_id), int(a.grassroots_id))  # type: ignore[arg-type]
+        for unit_id, a in anchors_of(units).items()
+    }
 
 
 @dataclass

@@ -27,7 +27,8 @@ ERRORS: dict[str, Any] = {
         "The same business (%(name)s, operator %(operator)s) already appears in row "
         "%(first_row)s of this file; only that row is imported."
     ),
-    # Rendered by validation.render_credit_code_taken (names the holder only to those who may see it).
+    # Rendered by validation.render_credit_code_taken (names the holder only to those who may
+    # see it).
     "credit_code_taken": None,
     "unknown_member_type": _(
         "“%(value)s” is not a member type: use 个体工商户 (individual business) or 私营企业 "

@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from jiceng.core.scope import ScopedQuerySet
 from jiceng.core.validators import validate_phone
 from jiceng.core.versioning import Versioned
 from jiceng.org.models import Unit
@@ -14,7 +15,7 @@ from .. import crypto
 from ..identifiers import mask_id_number
 
 if TYPE_CHECKING:
-    from jiceng.accounts.models import User
+    pass
 
 
 class MemberType(models.TextChoices):
@@ -28,17 +29,10 @@ class MemberStatus(models.TextChoices):
     LEFT = "left", _("Left")
 
 
-class MemberQuerySet(models.QuerySet["Member"]):
-    def in_subtree(self, unit: Unit) -> "MemberQuerySet":
-        """Members of `unit` and everything below it, through the narrowest indexed column:
-        the denormalised province or grassroots association where the unit is one, the unit
-        path otherwise."""
-        anchored = unit.anchor_filter()
-        return self.filter(anchored if anchored is not None else Q(unit__path__subtree=unit.path))
-
-    def for_user(self, user: "User") -> "MemberQuerySet":
-        """Every list of members starts here: the user's subtree, nothing else."""
-        return self.in_subtree(user.unit)
+class MemberQuerySet(ScopedQuerySet["Member"]):
+    """`in_subtree(unit)` / `for_user(user)` go through the narrowest indexed column: the
+    denormalised province or grassroots association where the unit is one, the unit path
+    otherwise (see `core/scope.py` and `org/anchors.py`)."""
 
 
 class Member(Versioned):
@@ -104,6 +98,9 @@ class Member(Versioned):
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    #: Carries its unit's province and association (`org/anchors.py`).
+    anchored = True
 
     objects = MemberQuerySet.as_manager()
 

@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from jiceng.core.files import PhotoField, RandomUploadTo
 from jiceng.core.validators import validate_phone
 from jiceng.core.versioning import Versioned
 
@@ -113,12 +114,13 @@ class Venue(Versioned):
 
 
 def photo_path(instance: "VenuePhoto", filename: str) -> str:
-    suffix = filename.rsplit(".", 1)[-1].lower() if "." in filename else "jpg"
-    return f"venue-photos/{instance.unit_id}/{instance.upload_token}.{suffix}"
+    """Historical: named in migration 0001 only. Photos are now stored by `PhotoField`, under
+    the extension of their detected type, never the uploaded name's."""
+    return RandomUploadTo("venue-photos")(instance, filename)
 
 
 class VenuePhoto(ProfileItem):
-    image = models.ImageField(_("photo"), upload_to=photo_path)
+    image = PhotoField(_("photo"), upload_to=RandomUploadTo("venue-photos"))
     caption = models.CharField(_("caption"), max_length=100, blank=True)
     upload_token = models.CharField(max_length=32, editable=False)
 

@@ -59,6 +59,8 @@ class UnitQuerySet(MP_NodeQuerySet):
         """The unit and everything below it (an indexed prefix match on the path)."""
         return self.filter(path__subtree=unit.path)
 
+    in_subtree = subtree
+
     def for_user(self, user: "User") -> "UnitQuerySet":
         """Every list of units starts here: the user's unit and its subtree, nothing else."""
         return self.subtree(user.unit)
@@ -122,21 +124,10 @@ class Unit(Versioned, MP_Node):
     def is_in_subtree_of(self, other: "Unit") -> bool:
         return self.path.startswith(other.path)
 
-    def anchor_filter(self) -> models.Q | None:
-        """For fact tables that carry their unit's province and grassroots association
-        (`province_id`, `grassroots_id`, denormalised): the filter that keeps the rows of this
-        unit's subtree through the narrowest indexed column. None below the grassroots level,
-        where the caller filters on its unit instead."""
-        if self.level == Level.NATIONAL:
-            return models.Q()
-        if self.level == Level.PROVINCE:
-            return models.Q(province_id=self.pk)
-        if self.level == Level.GRASSROOTS:
-            return models.Q(grassroots_id=self.pk)
-        if self.level == Level.CITY:
-            associations = Unit.objects.subtree(self).filter(level=Level.GRASSROOTS)
-            return models.Q(grassroots_id__in=associations.order_by().values("pk"))
-        return None
+    def ancestor_paths(self, *, include_self: bool = True) -> list[str]:
+        from jiceng.org.anchors import ancestor_paths
+
+        return ancestor_paths(self.path, include_self=include_self)
 
     def clean(self) -> None:
         from jiceng.org.validation import validate_unit_placement

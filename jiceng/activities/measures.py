@@ -1,0 +1,250 @@
+"""The app's measures on the roll-up engine (`core/rollups.py`): activities per kind, complaint
+handling and rules coverage, each kept as summary rows by deltas from the services."""
+
+import datetime
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Count, DurationField, ExpressionWrapper, F, Q, QuerySet, Sum
+from django.db.models.functions import Coalesce, ExtractYear
+from django.utils import timezone
+
+from jiceng.core import rollups
+from jiceng.org.models import Unit
+
+from .models import (
+    Activity,
+    ActivityKind,
+    ActivityRollup,
+    Complaint,
+    ComplaintRollup,
+    ComplaintState,
+    RuleDocument,
+    RulesRollup,
+)
+
+
+def _of_units(queryset: QuerySet[Any], units: QuerySet[Unit] | None) -> QuerySet[Any]:
+    if units is None:
+        return queryset
+    return queryset.filter(unit_id__in=units.order_by().values("pk"))
+
+
+# --- Activities --------------------------------------------------------------------------------
+
+
+@dataclass
+class ActivityCounts:
+    """How many activities, of which kinds, with how many participants and members served."""
+
+    total: int = 0
+    participants: int = 0
+    members_served: int = 0
+    by_kind: dict[str, int] = field(default_factory=dict)
+
+    def add(self, kind: str, count: int, participants: int | None, served: int | None) -> None:
+        self.total += count
+        self.participants += participants or 0
+        self.members_served += served or 0
+        self.by_kind[kind] = self.by_kind.get(kind, 0) + count
+
+    @property
+    def kinds_covered(self) -> int:
+        """How many different kinds of activity were held."""
+        return sum(1 for n in self.by_kind.values() if n)
+
+    @property
+    def kind_cells(self) -> list[int]:
+        """The counts in the order of `ActivityKind`, for tables."""
+        return [self.by_kind.get(kind, 0) for kind in ActivityKind.values]
+
+
+class ActivityMeasure(rollups.Measure[ActivityCounts]):
+    name = "activities"
+    model = ActivityRollup
+
+    def facts(self, *, units: QuerySet[Unit] | None) -> QuerySet[Any]:
+        return (
+            _of_units(Activity.objects.all(), units)
+            .annotate(year=ExtractYear("date"))
+            .order_by()
+            .values("unit_id", "year", "kind")
+            .annotate(
+                activities=Count("id"),
+                participants=Coalesce(Sum("participants"), 0),
+                members_served=Coalesce(Sum("members_served"), 0),
+            )
+        )
+
+    def combine(self, rows: Iterable[Mapping[str, Any]]) -> ActivityCounts:
+        counts = ActivityCounts()
+        for row in rows:
+            counts.add(row["kind"], row["activities"], row["participants"], row["members_served"])
+        return counts
+
+
+ACTIVITIES = rollups.register(ActivityMeasure())
+
+
+def activity_delta(activity: Activity, sign: int) -> None:
+    """Add (+1) or take away (-1) one activity's figures: services call it inside their
+    transaction, with the stored values before a change and the new ones after."""
+    rollups.apply_delta(
+        ActivityRollup,
+        unit_id=activity.unit_id,
+        year=activity.date.year,
+        keys={"kind": activity.kind},
+        activities=sign,
+        participants=sign * (activity.participants or 0),
+        members_served=sign * (activity.members_served or 0),
+    )
+
+
+# --- Complaints --------------------------------------------------------------------------------
+
+
+@dataclass
+class ComplaintStats:
+    """Counts per state, and the time taken to respond."""
+
+    received: int = 0
+    in_progress: int = 0
+    resolved: int = 0
+    closed: int = 0
+    #: How many have had a first response, and the time those responses took in all.
+    responded: int = 0
+    response_time: datetime.timedelta = datetime.timedelta(0)
+
+    def add(
+        self, state: str, count: int, responded: int, waited: datetime.timedelta | None
+    ) -> None:
+        if state in (s.value for s in ComplaintState):
+            setattr(self, state, getattr(self, state) + count)
+        self.responded += responded
+        self.response_time += waited or datetime.timedelta(0)
+
+    @property
+    def total(self) -> int:
+        return self.received + self.in_progress + self.resolved + self.closed
+
+    @property
+    def handled(self) -> int:
+        """Resolved or closed."""
+        return self.resolved + self.closed
+
+    @property
+    def resolution_rate(self) -> float | None:
+        """Resolved and closed ÷ all (0–1); None without any complaint."""
+        return self.handled / self.total if self.total else None
+
+    @property
+    def resolution_percent(self) -> int | None:
+        rate = self.resolution_rate
+        return None if rate is None else round(rate * 100)
+
+    @property
+    def avg_response_hours(self) -> float | None:
+        """Average hours from received to the first response, over the cases responded to;
+        None when none has been (see `received` for those still waiting)."""
+        if not self.responded:
+            return None
+        return round(self.response_time.total_seconds() / 3600 / self.responded, 1)
+
+
+_WAIT = ExpressionWrapper(F("responded_at") - F("received_at"), output_field=DurationField())
+
+
+def complaint_year(complaint: Complaint) -> int:
+    """The year a complaint counts in: when it was received, in the site's time zone."""
+    return timezone.localtime(complaint.received_at).year
+
+
+def _wait_seconds(complaint: Complaint) -> int:
+    if complaint.responded_at is None:
+        return 0
+    return int((complaint.responded_at - complaint.received_at).total_seconds())
+
+
+class ComplaintMeasure(rollups.Measure[ComplaintStats]):
+    name = "complaints"
+    model = ComplaintRollup
+
+    def facts(self, *, units: QuerySet[Unit] | None) -> Iterator[dict[str, Any]]:  # type: ignore[override]
+        rows = (
+            _of_units(Complaint.objects.all(), units)
+            .annotate(year=ExtractYear("received_at"))
+            .order_by()
+            .values("unit_id", "year", "state")
+            .annotate(complaints=Count("id"), responded=Count("responded_at"), waited=Sum(_WAIT))
+        )
+        for row in rows:
+            waited = row.pop("waited")
+            row["wait_seconds"] = int(waited.total_seconds()) if waited else 0
+            yield row
+
+    def combine(self, rows: Iterable[Mapping[str, Any]]) -> ComplaintStats:
+        stats = ComplaintStats()
+        for row in rows:
+            stats.add(
+                row["state"],
+                row["complaints"],
+                row["responded"],
+                datetime.timedelta(seconds=row["wait_seconds"] or 0),
+            )
+        return stats
+
+
+COMPLAINTS = rollups.register(ComplaintMeasure())
+
+
+def complaint_delta(complaint: Complaint, sign: int) -> None:
+    """Add (+1) or take away (-1) one complaint as it stands (state, response time)."""
+    rollups.apply_delta(
+        ComplaintRollup,
+        unit_id=complaint.unit_id,
+        year=complaint_year(complaint),
+        keys={"state": complaint.state},
+        complaints=sign,
+        responded=sign * int(complaint.responded_at is not None),
+        wait_seconds=sign * _wait_seconds(complaint),
+    )
+
+
+# --- Rules coverage ----------------------------------------------------------------------------
+
+
+class RulesMeasure(rollups.Measure[int]):
+    """Documents adopted for checklist items still active (cumulative over the years)."""
+
+    name = "rules"
+    model = RulesRollup
+    cumulative = True
+
+    def facts(self, *, units: QuerySet[Unit] | None) -> QuerySet[Any]:
+        return (
+            _of_units(RuleDocument.objects.all(), units)
+            .annotate(year=ExtractYear("adopted_on"))
+            .order_by()
+            .values("unit_id", "year", "item_id")
+            .annotate(documents=Count("id"))
+        )
+
+    def rows_filter(self) -> Q:
+        return Q(item__is_active=True)
+
+    def combine(self, rows: Iterable[Mapping[str, Any]]) -> int:
+        return sum(int(row["documents"] or 0) for row in rows)
+
+
+RULES = rollups.register(RulesMeasure())
+
+
+def rule_document_delta(document: RuleDocument, sign: int) -> None:
+    rollups.apply_delta(
+        RulesRollup,
+        unit_id=document.unit_id,
+        year=document.adopted_on.year,
+        keys={"item_id": document.item_id},
+        documents=sign,
+    )
