@@ -40,7 +40,8 @@ def test_secretary_edits_the_venue_and_sees_it_in_the_history(
     expect(page.get_by_test_id("venue-area")).to_have_text("180.00")
     page.get_by_role("link", name="变更记录").click()
     history = page.get_by_test_id("history")
-    expect(history).to_contain_text("profile.venue.update")
+    expect(history).to_contain_text("修改场地信息")  # the action's label, not its code
+    expect(history).not_to_contain_text("profile.venue.update")
     expect(history).to_contain_text("合肥市蜀山区长江西路100号")
     expect(history).to_contain_text("shushan")
     shot(page, "history")

@@ -68,7 +68,8 @@ def test_a_gif_is_refused_with_the_formats_we_take(tree: Tree, people: People):
         client_for(people.shushan_secretary), tree.shushan.pk, image_upload("a.gif", "GIF")
     )
     assert response.status_code == 200
-    assert "JPEG, PNG or WebP" in response.context["form"].errors["image"][0]
+    # Chinese by default: the message names the formats we take.
+    assert "JPEG、PNG 或 WebP" in response.context["form"].errors["image"][0]
     assert not VenuePhoto.objects.exists()
 
 
