@@ -8,6 +8,7 @@ from django.db.models import Count, Q, QuerySet
 
 from jiceng.core.audit import audit_entries_for_unit
 from jiceng.core.models import AuditEntry
+from jiceng.core.scope import in_subtree
 from jiceng.org.models import Unit
 
 from . import crypto
@@ -114,7 +115,7 @@ def filter_members(qs: QuerySet[Member], filters: MemberFilters) -> QuerySet[Mem
 def member_imports(*, unit: Unit) -> QuerySet[MemberImport]:
     """Imports into the unit and its subtree, newest first."""
     return (
-        MemberImport.objects.filter(unit__path__subtree=unit.path)
+        in_subtree(MemberImport.objects.all(), unit)
         .select_related("unit", "created_by")
         .order_by("-id")
     )

@@ -4,6 +4,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, QuerySet
 
+from jiceng.core.scope import in_subtree
 from jiceng.org.models import Unit
 
 from ..models import Honour, HonourLevel, MediaReport
@@ -32,19 +33,13 @@ class RecognitionCounts:
 
 def honour_list(*, unit: Unit) -> QuerySet[Honour]:
     """Honours of the unit and its subtree, newest first."""
-    return (
-        Honour.objects.filter(unit__path__subtree=unit.path)
-        .select_related("unit")
-        .order_by("-date", "-id")
-    )
+    return in_subtree(Honour.objects.all(), unit).select_related("unit").order_by("-date", "-id")
 
 
 def media_report_list(*, unit: Unit) -> QuerySet[MediaReport]:
     """Media reports about the unit and its subtree, newest first."""
     return (
-        MediaReport.objects.filter(unit__path__subtree=unit.path)
-        .select_related("unit")
-        .order_by("-date", "-id")
+        in_subtree(MediaReport.objects.all(), unit).select_related("unit").order_by("-date", "-id")
     )
 
 
@@ -55,8 +50,8 @@ def recognition_counts(*, unit: Unit, year: int, subtree: bool = True) -> Recogn
     honours = Honour.objects.filter(date__year=year)
     reports = MediaReport.objects.filter(date__year=year)
     if subtree:
-        honours = honours.filter(unit__path__subtree=unit.path)
-        reports = reports.filter(unit__path__subtree=unit.path)
+        honours = in_subtree(honours, unit)
+        reports = in_subtree(reports, unit)
     else:
         honours = honours.filter(unit=unit)
         reports = reports.filter(unit=unit)
