@@ -26,9 +26,11 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from jiceng.accounts.roles import Perm
 from jiceng.core.actor import Actor
 from jiceng.core.audit import audit_record, snapshot
 from jiceng.core.errors import ConflictError, DomainError
+from jiceng.core.scope import authorize
 from jiceng.core.versioning import delete_versioned, save_versioned
 from jiceng.members.models import Member, MemberType
 from jiceng.org.anchors import ancestor_paths, anchors_of_unit
@@ -216,6 +218,7 @@ def standards_update(
     """Set (or, with None, clear) the unit's own dues standard for `year` per member type.
     `expected_versions` holds the version the user saw per type, 0 for "none set"; a stale one
     raises ConflictError. Recomputes the roll-up of the associations that inherit the change."""
+    authorize(actor, Perm.DUES_EDIT, unit)
     _check_standard_unit(unit)
     changed: set[str] = set()
     result = []
@@ -399,6 +402,7 @@ def payment_record(
     whose key is on record, or a receipt number already used for an identical payment, answers
     with that payment (`created=False`). A receipt number used by a different payment of the
     association is refused, naming it. The database constraints decide races."""
+    authorize(actor, Perm.DUES_EDIT, member.unit)
     unknown = set(data) - set(PAYMENT_FIELDS)
     if unknown:
         raise ValueError(f"not payment fields: {sorted(unknown)}")
@@ -458,6 +462,7 @@ def payment_record(
 def payment_void(*, actor: Actor, payment: Payment, reason: str) -> Payment:
     """Void a payment (it stays on record, its receipt number stays used) and take it out of
     the member's paid total."""
+    authorize(actor, Perm.DUES_EDIT, payment.unit)
     reason = reason.strip()
     if not reason:
         raise ValidationError({"reason": _("Say why the payment is voided.")})

@@ -10,8 +10,10 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from jiceng.accounts.roles import Perm
 from jiceng.core.actor import Actor
 from jiceng.core.audit import audit_record, snapshot
+from jiceng.core.scope import authorize
 from jiceng.core.validators import mask_phone, normalize_phone
 from jiceng.core.versioning import save_versioned
 from jiceng.org.anchors import anchors_of_unit
@@ -142,6 +144,7 @@ def _save_code_race(save: Any, member: Member, viewer: "User | None") -> None:
 
 def member_create(*, actor: Actor, unit: Unit, data: dict[str, Any], id_number: str = "") -> Member:
     """Add a member to `unit` (a grassroots association, branch or group)."""
+    authorize(actor, Perm.MEMBER_EDIT, unit)
     _require_member_unit(unit)
     with transaction.atomic():
         anchors = anchors_of_unit(unit)
@@ -176,6 +179,7 @@ def member_update(
     id_number: str = "",
 ) -> Member:
     """Change a member's fields; a blank `id_number` keeps the one on record."""
+    authorize(actor, Perm.MEMBER_EDIT, member.unit)
     with transaction.atomic():
         before = audit_snapshot(member)
         for name, value in data.items():
@@ -217,7 +221,9 @@ def member_update(
 
 
 def member_move(*, actor: Actor, member: Member, new_unit: Unit, expected_version: int) -> Member:
-    """Move a member to another unit (the caller has checked both lie in the actor's scope)."""
+    """Move a member to another unit; both must lie in the actor's subtree."""
+    authorize(actor, Perm.MEMBER_EDIT, member.unit)
+    authorize(actor, Perm.MEMBER_EDIT, new_unit)
     _require_member_unit(new_unit, field="new_unit")
     with transaction.atomic():
         before = audit_snapshot(member)
@@ -247,7 +253,8 @@ def member_move(*, actor: Actor, member: Member, new_unit: Unit, expected_versio
 
 def member_unmask(*, actor: Actor, member: Member) -> dict[str, str]:
     """The member's ID number and phone in the clear. Every call is audited (without the
-    values); the caller has checked that the actor's role may unmask."""
+    values); the actor's role must allow unmasking, within their subtree."""
+    authorize(actor, Perm.MEMBER_UNMASK, member.unit)
     audit_record(
         actor=actor,
         action="member.unmask",
