@@ -21,6 +21,7 @@ A measure describes its facts once (`facts`: a values queryset grouped by unit, 
 with the figures summed) and how rows become its typed figures (`combine`).
 """
 
+from abc import ABC, abstractmethod
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar, Generic, TypeVar
@@ -81,7 +82,7 @@ class Rollup(Generic[T]):
     children: list[Row[T]]
 
 
-class Measure(Generic[T]):
+class Measure(ABC, Generic[T]):
     """What one measure is. Subclasses set `name`, `model`, and define `facts` and `combine`."""
 
     name: ClassVar[str]
@@ -89,14 +90,14 @@ class Measure(Generic[T]):
     #: Figures of year Y count the facts of every year up to Y (rules adopted by then).
     cumulative: ClassVar[bool] = False
 
+    @abstractmethod
     def facts(self, *, units: QuerySet[Unit] | None) -> QuerySet[Any]:
         """The raw facts of these units (all when None) as a values queryset with `unit_id`,
         `year`, the model's KEYS and FIGURES (summed), one row per (unit, year, keys)."""
-        raise NotImplementedError
 
+    @abstractmethod
     def combine(self, rows: Iterable[Mapping[str, Any]]) -> T:
         """Typed figures from summed rows (each with the KEYS and FIGURES)."""
-        raise NotImplementedError
 
     def rows_filter(self) -> Q:
         """Rows that count at all (e.g. only checklist items still active)."""

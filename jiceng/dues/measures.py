@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import QuerySet
 
 from jiceng.core import rollups as engine
@@ -80,18 +80,23 @@ class CollectionRate:
         return not (self.members_due or self.received)
 
 
+def _members_of(units: QuerySet[Unit] | None) -> rollups.Where:
+    if units is None:
+        return rollups.EVERYTHING
+    return rollups.Where.subquery("m.unit_id", units.order_by().values("pk"))
+
+
 class DuesMeasure(engine.Measure[CollectionRate]):
     name = "dues"
     model = DuesRollup
 
     def facts(self, *, units: QuerySet[Unit] | None) -> Iterator[dict[str, Any]]:  # type: ignore[override]
-        if units is not None:
-            raise NotImplementedError("dues facts are computed for the whole tree")
-        years = rollups.years_with_facts(rollups.EVERYTHING)
+        members = _members_of(units)
+        years = rollups.years_with_facts(members)
         if not years:
             return
         sql, params = rollups.rollup_select_sql(
-            members=rollups.EVERYTHING, grassroots=rollups.EVERYTHING, years=years
+            members=members, grassroots=rollups.EVERYTHING, years=years
         )
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
@@ -103,9 +108,16 @@ class DuesMeasure(engine.Measure[CollectionRate]):
         return sum((CollectionRate.from_row(row) for row in rows), CollectionRate())
 
     def rebuild(self, *, units: QuerySet[Unit] | None = None) -> int:
-        if units is not None:
-            raise NotImplementedError("use services.rollup_refresh_units for some units")
-        return rollups.rebuild_rows()
+        if units is None:
+            return rollups.rebuild_rows()
+        with transaction.atomic():
+            rollups.refresh_rows(
+                members=_members_of(units),
+                rollups=rollups.Where.subquery("unit_id", units.order_by().values("pk")),
+                grassroots=rollups.EVERYTHING,
+                years=None,
+            )
+        return DuesRollup.objects.filter(unit_id__in=units.order_by().values("pk")).count()
 
 
 DUES = engine.register(DuesMeasure())

@@ -133,3 +133,12 @@ def test_rebuild_command_checks_and_repairs(tree: Tree, capsys):
     call_command("rebuild_rollups", "--measure", "activities")
     call_command("rebuild_rollups", "--check")
     assert "activities: 0 difference(s)" in capsys.readouterr().out
+
+
+def test_a_measure_rebuilds_some_units_alone(tree: Tree):
+    make_activity(tree.shushan)
+    make_activity(tree.baohe)
+    ActivityRollup.objects.update(activities=99)
+    ACTIVITIES.rebuild(units=Unit.objects.filter(pk=tree.shushan.pk))
+    stored = dict(ActivityRollup.objects.values_list("unit_id", "activities"))
+    assert stored == {tree.shushan.pk: 1, tree.baohe.pk: 99}

@@ -203,3 +203,26 @@ def test_refreshing_many_units_goes_in_slices(tree: Tree, monkeypatch):
     monkeypatch.setattr(services, "REFRESH_SLICE", 1)
     services.rollup_refresh_units(unit_ids=[tree.shushan.pk, tree.branch.pk, tree.group.pk, 10**9])
     assert rollup_rows() == expected
+
+
+def test_the_dues_measure_checks_and_rebuilds_through_the_engine(tree: Tree):
+    """The engine's `differences` and `rebuild(units=…)` run the dues SQL: some units alone, or
+    the whole tree."""
+    from jiceng.core import rollups as engine
+    from jiceng.dues.measures import DUES
+    from jiceng.dues.models import DuesRollup
+    from jiceng.org.models import Unit
+
+    set_standards(tree.shushan, individual="200")
+    set_standards(tree.baohe, individual="300")
+    pay(make_member(tree.shushan), "200")
+    make_member(tree.baohe)
+    assert engine.differences(DUES) == []
+    DuesRollup.objects.update(members_paid=7)
+    assert len(engine.differences(DUES)) == 2
+    assert DUES.rebuild(units=Unit.objects.filter(pk=tree.shushan.pk)) == 1
+    assert row(tree.shushan)["members_paid"] == 1
+    assert row(tree.baohe)["members_paid"] == 7  # not asked for: untouched
+    assert len(engine.differences(DUES)) == 1
+    DUES.rebuild()
+    assert engine.differences(DUES) == []
