@@ -5,7 +5,7 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
 from jiceng.core.forms import StyledFormMixin
-from jiceng.org.forms import VersionedForm
+from jiceng.org.forms import LockedForm
 
 from .models import User
 
@@ -23,7 +23,7 @@ class SignInForm(StyledFormMixin, AuthenticationForm):
         self.fields["username"].label = _("Username or mobile phone")
 
 
-class AccountForm(VersionedForm):
+class AccountForm(LockedForm):
     unit_code = forms.CharField(label=_("Unit code"), max_length=15)
     new_password = forms.CharField(
         label=_("Password"),

@@ -7,9 +7,9 @@ from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from jiceng.core.locking import Locked
 from jiceng.core.scope import in_scope
 from jiceng.core.validators import validate_mobile
-from jiceng.core.versioning import Versioned
 from jiceng.org.models import Unit
 
 from .roles import Perm, Role, role_allows
@@ -21,7 +21,7 @@ class AccountManager(UserManager["User"]):
         return in_scope(self.get_queryset(), user).select_related("unit")
 
 
-class User(Versioned, AbstractUser):
+class User(Locked, AbstractUser):
     # Sign-in is by username or phone; e-mail is optional.
     full_name = models.CharField(_("full name"), max_length=50, blank=True)
     phone = models.CharField(

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from jiceng.core.actor import Actor
 from jiceng.core.audit import audit_record, snapshot
 from jiceng.core.errors import ForbiddenAction
-from jiceng.core.versioning import save_versioned
+from jiceng.core.locking import save_locked
 from jiceng.org.models import Level, Unit
 
 from .models import ApiToken, User
@@ -69,7 +69,7 @@ def account_update(
     actor: Actor,
     user: User,
     data: dict[str, Any],
-    expected_version: int,
+    expected_lock_version: int,
     new_password: str = "",
 ) -> User:
     before = snapshot(user, AUDITED)
@@ -88,7 +88,7 @@ def account_update(
         fields.append("password")
     user.full_clean(exclude=["password"])
     with transaction.atomic():
-        save_versioned(user, expected_version=expected_version, fields=fields)
+        save_locked(user, expected_lock_version=expected_lock_version, fields=fields)
         after = snapshot(user, AUDITED)
         if new_password:
             after["password"] = "changed"  # never the value

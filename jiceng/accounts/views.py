@@ -117,7 +117,7 @@ def account_edit(request: AuthedRequest, pk: int) -> HttpResponse:
                 actor=Actor.from_request(request),
                 user=account,
                 data=data,
-                expected_version=form.expected_version,
+                expected_lock_version=form.expected_lock_version,
                 new_password=form.cleaned_data.get("new_password", ""),
             )
         except ValidationError as exc:

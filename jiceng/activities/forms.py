@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from jiceng.core.files import validate_document, validate_photo
 from jiceng.core.forms import StyledFormMixin
-from jiceng.org.forms import DateInput, VersionedForm
+from jiceng.org.forms import DateInput, LockedForm
 
 from . import antiabuse
 from .models import (
@@ -31,7 +31,7 @@ from .models import (
 DOCUMENT_ACCEPT = ".pdf,.jpg,.jpeg,.png,.webp,.doc,.docx,.xls,.xlsx"
 
 
-class ServiceForm(VersionedForm):
+class ServiceForm(LockedForm):
     def _post_clean(self) -> None:
         pass
 
@@ -106,7 +106,7 @@ class ComplaintTransitionForm(StyledFormMixin, forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("What was done or answered. Needed to resolve or close the case."),
     )
-    version = forms.IntegerField(widget=forms.HiddenInput)
+    lock_version = forms.IntegerField(widget=forms.HiddenInput)
 
 
 class PublicComplaintForm(StyledFormMixin, forms.Form):

@@ -23,7 +23,7 @@ class UnitSerializer(serializers.ModelSerializer):
             "contact_person",
             "phone",
             "address",
-            "version",
+            "lock_version",
             "updated_at",
         ]
         read_only_fields = fields
@@ -61,7 +61,7 @@ class MemberSerializer(serializers.ModelSerializer):
             "join_date",
             "status",
             "flags",
-            "version",
+            "lock_version",
             "updated_at",
         ]
         read_only_fields = fields

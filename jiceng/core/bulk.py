@@ -93,7 +93,7 @@ def update_rows(
     extra_set: str = "",
 ) -> None:
     """UPDATE by primary key: each row is (values in `fields` order..., pk). `extra_set` adds
-    raw assignments such as "version = version + 1"."""
+    raw assignments such as "lock_version = lock_version + 1"."""
     qn = connection.ops.quote_name
     table = qn(model._meta.db_table)
     assignments = [f"{qn(c)} = %s" for c in columns_of(model, fields)]

@@ -5,7 +5,7 @@ the one paginator, and the audit log page.
   `DomainError` lands on the form (`core.forms.apply_errors`); a `ConflictError` says so and
   shows the newer version.
 - `act` — the same for a one-click POST (delete, toggle): call → message → redirect.
-- `posted_version` — the version the user loaded, from the POSTed `version`.
+- `posted_lock_version` — the version the user loaded, from the POSTed `lock_version`.
 - `year_param` — the `year` query parameter. One rule: a year is a whole number from
   `MIN_YEAR` to `MAX_YEAR`; no year means this year; anything else means this year on a page
   (`strict=True`, for the API: `InvalidYear`, a 400).
@@ -116,10 +116,10 @@ def act(
     return redirect(done(result) if callable(done) else done)
 
 
-def posted_version(request: AuthedRequest, default: int) -> int:
-    """The version the user loaded (the POSTed `version`), else `default`."""
+def posted_lock_version(request: AuthedRequest, default: int) -> int:
+    """The version the user loaded (the POSTed `lock_version`), else `default`."""
     try:
-        return int(request.POST.get("version", ""))
+        return int(request.POST.get("lock_version", ""))
     except ValueError:
         return default
 

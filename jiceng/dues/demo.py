@@ -52,7 +52,8 @@ def _seed_standards(year: int, now: datetime.datetime) -> None:
                     cursor.execute(
                         f"""
                         INSERT INTO {_table(DuesStandard)}
-                            (version, unit_id, year, member_type, amount, updated_by_id, updated_at)
+                            (lock_version, unit_id, year, member_type, amount,
+                             updated_by_id, updated_at)
                         SELECT 1, u.id, %s, %s, ({amount} * {scale} / 100) * 10, NULL, %s
                         FROM {_table(Unit)} u
                         WHERE u.level = %s

@@ -69,18 +69,20 @@ class StandardsForm(StyledFormMixin, forms.Form):
                 max_digits=10,
                 decimal_places=2,
             )
-            self.fields[f"{member_type.value}_version"] = forms.IntegerField(
+            self.fields[f"{member_type.value}_lock_version"] = forms.IntegerField(
                 widget=forms.HiddenInput, required=False, min_value=0
             )
             if not self.is_bound:
                 self.initial[member_type.value] = standard.amount if standard else None
-                self.initial[f"{member_type.value}_version"] = standard.version if standard else 0
+                self.initial[f"{member_type.value}_lock_version"] = (
+                    standard.lock_version if standard else 0
+                )
 
     def amounts(self) -> dict[str, Decimal | None]:
         return {t.value: self.cleaned_data.get(t.value) for t in MemberType}
 
-    def expected_versions(self) -> dict[str, int]:
-        return {t.value: self.cleaned_data.get(f"{t.value}_version") or 0 for t in MemberType}
+    def expected_lock_versions(self) -> dict[str, int]:
+        return {t.value: self.cleaned_data.get(f"{t.value}_lock_version") or 0 for t in MemberType}
 
 
 class VoidForm(StyledFormMixin, forms.Form):

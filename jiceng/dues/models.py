@@ -13,9 +13,9 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from jiceng.core.locking import Locked
 from jiceng.core.rollups import SummaryRow
 from jiceng.core.scope import ScopedQuerySet
-from jiceng.core.versioning import Versioned
 from jiceng.members.models import MemberType
 from jiceng.org.models import Unit
 
@@ -44,7 +44,7 @@ class PaymentMethod(models.TextChoices):
     OTHER = "other", _("Other")
 
 
-class DuesStandard(Versioned):
+class DuesStandard(Locked):
     """What a member of one type owes for one year, set by a unit for its whole subtree.
     The standard in force for a member is the one set by the nearest ancestor of the
     member's grassroots association (the association itself included)."""

@@ -30,8 +30,8 @@ from jiceng.accounts.roles import Perm
 from jiceng.core.actor import Actor
 from jiceng.core.audit import audit_record, snapshot
 from jiceng.core.errors import ConflictError, DomainError
+from jiceng.core.locking import delete_locked, save_locked
 from jiceng.core.scope import authorize
-from jiceng.core.versioning import delete_versioned, save_versioned
 from jiceng.members.models import Member, MemberType
 from jiceng.org.anchors import ancestor_paths, anchors_of_unit
 from jiceng.org.models import Level, Unit
@@ -213,10 +213,10 @@ def standards_update(
     unit: Unit,
     year: int,
     amounts: dict[str, Decimal | None],
-    expected_versions: dict[str, int],
+    expected_lock_versions: dict[str, int],
 ) -> list[DuesStandard]:
     """Set (or, with None, clear) the unit's own dues standard for `year` per member type.
-    `expected_versions` holds the version the user saw per type, 0 for "none set"; a stale one
+    `expected_lock_versions` holds the version the user saw per type, 0 for "none set"; a stale one
     raises ConflictError. Recomputes the roll-up of the associations that inherit the change."""
     authorize(actor, Perm.DUES_EDIT, unit)
     _check_standard_unit(unit)
@@ -225,7 +225,7 @@ def standards_update(
     with transaction.atomic():
         for member_type, amount in amounts.items():
             MemberType(member_type)  # raises on an unknown type
-            expected = expected_versions.get(member_type, 0)
+            expected = expected_lock_versions.get(member_type, 0)
             current = (
                 DuesStandard.objects.select_for_update()
                 .filter(unit=unit, year=year, member_type=member_type)
@@ -233,12 +233,12 @@ def standards_update(
             )
             if current is None and expected:
                 raise ConflictError(current=None)
-            if current is not None and current.version != expected:
+            if current is not None and current.lock_version != expected:
                 raise ConflictError(current=current)
             if amount is None:
                 if current is not None:
                     before = snapshot(current, DuesStandard.AUDITED_FIELDS)
-                    delete_versioned(current, expected_version=expected)
+                    delete_locked(current, expected_lock_version=expected)
                     audit_record(
                         actor=actor,
                         action="dues.standard.clear",
@@ -286,7 +286,9 @@ def standards_update(
                 current.amount = amount
                 current.updated_by = actor.user
                 current.full_clean(exclude=["updated_by"], validate_constraints=False)
-                save_versioned(current, expected_version=expected, fields=["amount", "updated_by"])
+                save_locked(
+                    current, expected_lock_version=expected, fields=["amount", "updated_by"]
+                )
                 audit_record(
                     actor=actor,
                     action="dues.standard.set",

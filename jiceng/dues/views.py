@@ -82,7 +82,7 @@ def standards_edit(request: AuthedRequest, pk: int) -> HttpResponse:
             unit=unit,
             year=year,
             amounts=f.amounts(),
-            expected_versions=f.expected_versions(),
+            expected_lock_versions=f.expected_lock_versions(),
         ),
         done=_dues_url(unit.pk, year),
         message=_("Dues standards for %(year)s saved.") % {"year": year},

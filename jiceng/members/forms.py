@@ -7,7 +7,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from jiceng.core.forms import StyledFormMixin
-from jiceng.org.forms import DateInput, VersionedForm
+from jiceng.org.forms import DateInput, LockedForm
 
 from .identifiers import IdentifierError, check_credit_code, check_id_number
 from .imports.headers import FIELD_LABELS
@@ -15,7 +15,7 @@ from .models import ExportFormat, ImportMode, Member, MemberImport, MemberStatus
 from .selectors import INDUSTRIES
 
 
-class MemberForm(VersionedForm):
+class MemberForm(LockedForm):
     id_number = forms.CharField(
         label=_("operator's ID number"),
         max_length=20,
@@ -97,7 +97,7 @@ class MemberMoveForm(StyledFormMixin, forms.Form):
         max_length=15,
         help_text=_("A grassroots association, branch or group in your area."),
     )
-    version = forms.IntegerField(widget=forms.HiddenInput)
+    lock_version = forms.IntegerField(widget=forms.HiddenInput)
 
 
 class ImportUploadForm(StyledFormMixin, forms.Form):

@@ -13,9 +13,9 @@ from django.utils.translation import gettext as _
 from jiceng.accounts.roles import Perm
 from jiceng.core.actor import Actor
 from jiceng.core.audit import audit_record, snapshot
+from jiceng.core.locking import save_locked
 from jiceng.core.scope import authorize
 from jiceng.core.validators import mask_phone, normalize_phone
-from jiceng.core.versioning import save_versioned
 from jiceng.org.anchors import anchors_of_unit
 from jiceng.org.models import Unit
 
@@ -175,7 +175,7 @@ def member_update(
     actor: Actor,
     member: Member,
     data: dict[str, Any],
-    expected_version: int,
+    expected_lock_version: int,
     id_number: str = "",
 ) -> Member:
     """Change a member's fields; a blank `id_number` keeps the one on record."""
@@ -202,8 +202,10 @@ def member_update(
             "id_number_legacy",
         ]
         _save_code_race(
-            lambda: save_versioned(
-                member, expected_version=expected_version, fields=list(dict.fromkeys(fields))
+            lambda: save_locked(
+                member,
+                expected_lock_version=expected_lock_version,
+                fields=list(dict.fromkeys(fields)),
             ),
             member,
             actor.user,
@@ -220,7 +222,9 @@ def member_update(
     return member
 
 
-def member_move(*, actor: Actor, member: Member, new_unit: Unit, expected_version: int) -> Member:
+def member_move(
+    *, actor: Actor, member: Member, new_unit: Unit, expected_lock_version: int
+) -> Member:
     """Move a member to another unit; both must lie in the actor's subtree."""
     authorize(actor, Perm.MEMBER_EDIT, member.unit)
     authorize(actor, Perm.MEMBER_EDIT, new_unit)
@@ -236,8 +240,10 @@ def member_move(*, actor: Actor, member: Member, new_unit: Unit, expected_versio
         member.unit = new_unit
         member.province_id = province_id
         member.grassroots_id = grassroots_id
-        save_versioned(
-            member, expected_version=expected_version, fields=["unit", "province", "grassroots"]
+        save_locked(
+            member,
+            expected_lock_version=expected_lock_version,
+            fields=["unit", "province", "grassroots"],
         )
         audit_record(
             actor=actor,

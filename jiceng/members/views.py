@@ -180,7 +180,7 @@ def member_edit(request: AuthedRequest, pk: int) -> HttpResponse:
             actor=Actor.from_request(request),
             member=member,
             data=form.model_data(),
-            expected_version=form.expected_version,
+            expected_lock_version=form.expected_lock_version,
             id_number=form.cleaned_data["id_number"],
         )
         _say_flags(request, member)
@@ -216,7 +216,7 @@ def member_move(request: AuthedRequest, pk: int) -> HttpResponse:
                 actor=Actor.from_request(request),
                 member=member,
                 new_unit=target,
-                expected_version=form.cleaned_data["version"],
+                expected_lock_version=form.cleaned_data["lock_version"],
             )
         except ValidationError as exc:
             raise ValidationError({"new_unit_code": exc.messages}) from exc
@@ -224,13 +224,15 @@ def member_move(request: AuthedRequest, pk: int) -> HttpResponse:
 
     response, form = save_flow(
         request,
-        MemberMoveForm(request.POST or None, initial={"version": member.version}),
+        MemberMoveForm(request.POST or None, initial={"lock_version": member.lock_version}),
         save,
         done=lambda _target: _detail_url(member),
         message=lambda target: (
             _("“%(member)s” moved to %(unit)s.") % {"member": member, "unit": target.name}
         ),
-        reload=lambda current: MemberMoveForm(initial={"version": (current or member).version}),
+        reload=lambda current: MemberMoveForm(
+            initial={"lock_version": (current or member).lock_version}
+        ),
     )
     if response is not None:
         return response

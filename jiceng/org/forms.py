@@ -23,19 +23,19 @@ from .models import (
 )
 
 
-class VersionedForm(StyledFormMixin, forms.ModelForm):
+class LockedForm(StyledFormMixin, forms.ModelForm):
     """Carries the version the user started from, for optimistic locking."""
 
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    lock_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if self.instance.pk and not self.is_bound:
-            self.initial["version"] = self.instance.version
+            self.initial["lock_version"] = self.instance.lock_version
 
     @property
-    def expected_version(self) -> int:
-        return self.cleaned_data.get("version") or self.instance.version
+    def expected_lock_version(self) -> int:
+        return self.cleaned_data.get("lock_version") or self.instance.lock_version
 
     def model_data(self) -> dict[str, Any]:
         return {
@@ -66,7 +66,7 @@ class UnitCreateForm(StyledFormMixin, forms.ModelForm):
         pass
 
 
-class UnitEditForm(VersionedForm):
+class UnitEditForm(LockedForm):
     class Meta:
         model = Unit
         fields = Unit.EDITABLE_FIELDS
@@ -83,32 +83,32 @@ class UnitMoveForm(StyledFormMixin, forms.Form):
     )
 
 
-class VenueForm(VersionedForm):
+class VenueForm(LockedForm):
     class Meta:
         model = Venue
         fields = Venue.EDITABLE_FIELDS
         widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
 
 
-class StaffForm(VersionedForm):
+class StaffForm(LockedForm):
     class Meta:
         model = StaffMember
         fields = ["name", "post", "employment", "phone"]
 
 
-class FundsForm(VersionedForm):
+class FundsForm(LockedForm):
     class Meta:
         model = FundsYear
         fields = ["year", "income_dues", "income_subsidy", "income_other", "spending"]
 
 
-class EquipmentForm(VersionedForm):
+class EquipmentForm(LockedForm):
     class Meta:
         model = EquipmentItem
         fields = ["item", "count"]
 
 
-class DutyForm(VersionedForm):
+class DutyForm(LockedForm):
     class Meta:
         model = Duty
         fields = ["post", "duties"]
@@ -119,20 +119,20 @@ class DateInput(forms.DateInput):
     input_type = "date"
 
 
-class LeadershipForm(VersionedForm):
+class LeadershipForm(LockedForm):
     class Meta:
         model = LeadershipMember
         fields = ["name", "position", "term_start", "term_end", "employment", "phone"]
         widgets = {"term_start": DateInput(), "term_end": DateInput()}
 
 
-class LeadingGroupForm(VersionedForm):
+class LeadingGroupForm(LockedForm):
     class Meta:
         model = LeadingGroupMember
         fields = ["name", "role", "title", "phone"]
 
 
-class PhotoForm(VersionedForm):
+class PhotoForm(LockedForm):
     class Meta:
         model = VenuePhoto
         fields = ["image", "caption"]

@@ -22,7 +22,7 @@ from .models.profile import ProfileItem
 class Section:
     key: str
     model: type[ProfileItem]
-    form: type[forms.VersionedForm]
+    form: type[forms.LockedForm]
     title: Promise
     columns: tuple[str, ...]
     #: Which of the five haves the section is (or "" for the leadership sections).

@@ -11,8 +11,8 @@ from jiceng.accounts.roles import Perm
 from jiceng.core.actor import Actor
 from jiceng.core.audit import audit_record, snapshot
 from jiceng.core.errors import ForbiddenAction
+from jiceng.core.locking import delete_locked, save_locked
 from jiceng.core.scope import authorize
-from jiceng.core.versioning import delete_versioned, save_versioned
 
 from .anchors import rewrite_anchors, unit_moved
 from .models import ALLOWED_PARENT_LEVELS, Level, Unit, Venue, VenuePhoto
@@ -53,7 +53,9 @@ def unit_create(*, actor: Actor, parent: Unit, data: dict[str, Any]) -> Unit:
     return unit
 
 
-def unit_update(*, actor: Actor, unit: Unit, data: dict[str, Any], expected_version: int) -> Unit:
+def unit_update(
+    *, actor: Actor, unit: Unit, data: dict[str, Any], expected_lock_version: int
+) -> Unit:
     authorize(actor, Perm.UNIT_EDIT, unit)
     with transaction.atomic():
         before = snapshot(unit, Unit.AUDITED_FIELDS)
@@ -67,7 +69,7 @@ def unit_update(*, actor: Actor, unit: Unit, data: dict[str, Any], expected_vers
         unit.full_clean(exclude=["path", "depth", "numchild"])
         try:
             with transaction.atomic():
-                save_versioned(unit, expected_version=expected_version, fields=list(data))
+                save_locked(unit, expected_lock_version=expected_lock_version, fields=list(data))
         except IntegrityError as exc:
             raise _unit_integrity_error(exc) from exc
         audit_record(
@@ -140,7 +142,9 @@ def unit_move(*, actor: Actor, unit: Unit, new_parent: Unit) -> Unit:
 # --- Profile -----------------------------------------------------------------------------------
 
 
-def venue_update(*, actor: Actor, unit: Unit, data: dict[str, Any], expected_version: int) -> Venue:
+def venue_update(
+    *, actor: Actor, unit: Unit, data: dict[str, Any], expected_lock_version: int
+) -> Venue:
     authorize(actor, Perm.PROFILE_EDIT, unit)
     with transaction.atomic():
         venue, _created = Venue.objects.get_or_create(unit=unit)
@@ -150,7 +154,7 @@ def venue_update(*, actor: Actor, unit: Unit, data: dict[str, Any], expected_ver
                 raise ValueError(f"{name} is not an editable venue field")
             setattr(venue, name, value)
         venue.full_clean()
-        save_versioned(venue, expected_version=expected_version, fields=list(data))
+        save_locked(venue, expected_lock_version=expected_lock_version, fields=list(data))
         audit_record(
             actor=actor,
             action="profile.venue.update",
@@ -193,7 +197,9 @@ def profile_item_create(*, actor: Actor, unit: Unit, model: type[P], data: dict[
     return item
 
 
-def profile_item_update(*, actor: Actor, item: P, data: dict[str, Any], expected_version: int) -> P:
+def profile_item_update(
+    *, actor: Actor, item: P, data: dict[str, Any], expected_lock_version: int
+) -> P:
     authorize(actor, Perm.PROFILE_EDIT, item.unit)
     model = type(item)
     fields = _item_fields(model)
@@ -206,7 +212,7 @@ def profile_item_update(*, actor: Actor, item: P, data: dict[str, Any], expected
                 raise ValueError(f"{name} is not an editable field of {model.__name__}")
             setattr(item, name, value)
         item.full_clean()
-        save_versioned(item, expected_version=expected_version, fields=list(data))
+        save_locked(item, expected_lock_version=expected_lock_version, fields=list(data))
         audit_record(
             actor=actor,
             action=f"profile.{_section(model)}.update",
@@ -218,12 +224,12 @@ def profile_item_update(*, actor: Actor, item: P, data: dict[str, Any], expected
     return item
 
 
-def profile_item_delete(*, actor: Actor, item: ProfileItem, expected_version: int) -> None:
+def profile_item_delete(*, actor: Actor, item: ProfileItem, expected_lock_version: int) -> None:
     authorize(actor, Perm.PROFILE_EDIT, item.unit)
     model = type(item)
     with transaction.atomic():
         before = snapshot(item, _item_fields(model))
-        delete_versioned(item, expected_version=expected_version)
+        delete_locked(item, expected_lock_version=expected_lock_version)
         audit_record(
             actor=actor,
             action=f"profile.{_section(model)}.delete",

@@ -21,7 +21,7 @@ from jiceng.core.figures import unit_figure_rows
 from jiceng.core.files import serve_file
 from jiceng.core.http import AuthedRequest
 from jiceng.core.scope import get_in_scope_or_404, in_scope, require
-from jiceng.core.views import act, paginate, posted_version, save_flow
+from jiceng.core.views import act, paginate, posted_lock_version, save_flow
 
 from . import exports, selectors, services
 from .filters import UnitFilterSet, filter_errors
@@ -105,7 +105,7 @@ def unit_edit(request: AuthedRequest, pk: int) -> HttpResponse:
             actor=Actor.from_request(request),
             unit=unit,
             data=f.model_data(),
-            expected_version=f.expected_version,
+            expected_lock_version=f.expected_lock_version,
         ),
         done=_unit_url(unit),
         message=_("Changes saved."),
@@ -159,7 +159,7 @@ def venue_edit(request: AuthedRequest, pk: int) -> HttpResponse:
             actor=Actor.from_request(request),
             unit=unit,
             data=f.model_data(),
-            expected_version=f.expected_version,
+            expected_lock_version=f.expected_lock_version,
         ),
         done=_profile_url(unit),
         message=_("Venue saved."),
@@ -227,7 +227,7 @@ def section_edit(request: AuthedRequest, pk: int, section: str, item_pk: int) ->
             actor=Actor.from_request(request),
             item=item,
             data=f.model_data(),
-            expected_version=f.expected_version,
+            expected_lock_version=f.expected_lock_version,
         ),
         done=_profile_url(unit),
         message=_("Saved."),
@@ -252,7 +252,7 @@ def section_delete(request: AuthedRequest, pk: int, section: str, item_pk: int) 
         lambda: services.profile_item_delete(
             actor=Actor.from_request(request),
             item=item,
-            expected_version=posted_version(request, item.version),
+            expected_lock_version=posted_lock_version(request, item.lock_version),
         ),
         done=_profile_url(unit),
         message=_("Deleted."),

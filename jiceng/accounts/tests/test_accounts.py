@@ -64,7 +64,13 @@ def test_admin_disables_an_account_but_not_their_own(people: People):
     target = people.viewer
     url = reverse("accounts:edit", kwargs={"pk": target.pk})
     response = admin.post(
-        url, {"full_name": "x", "role": "viewer", "unit_code": "340100", "version": target.version}
+        url,
+        {
+            "full_name": "x",
+            "role": "viewer",
+            "unit_code": "340100",
+            "lock_version": target.lock_version,
+        },
     )
     assert response.status_code == 302
     target.refresh_from_db()
@@ -76,7 +82,7 @@ def test_admin_disables_an_account_but_not_their_own(people: People):
             "full_name": "x",
             "role": "city_admin",
             "unit_code": "340100",
-            "version": people.hefei_admin.version,
+            "lock_version": people.hefei_admin.lock_version,
         },
     )
     assert "不能停用自己的账号" in response.content.decode()

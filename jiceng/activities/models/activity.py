@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from jiceng.core.files import PhotoField, RandomUploadTo
-from jiceng.core.versioning import Versioned
+from jiceng.core.locking import Locked
 from jiceng.org.models import Unit
 
 #: A head count no activity of a grassroots association plausibly exceeds (typing guard).
@@ -30,7 +30,7 @@ class ActivityKind(models.TextChoices):
     OTHER = "other", _("Other")
 
 
-class Activity(Versioned):
+class Activity(Locked):
     unit = models.ForeignKey(Unit, verbose_name=_("unit"), on_delete=models.PROTECT)
     date = models.DateField(_("date"))
     kind = models.CharField(_("kind"), max_length=24, choices=ActivityKind.choices)

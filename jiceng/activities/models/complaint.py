@@ -7,7 +7,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from jiceng.core.versioning import Versioned
+from jiceng.core.locking import Locked
 from jiceng.org.models import Level, Unit
 
 #: Which units take complaints from members: the associations members deal with.
@@ -46,7 +46,7 @@ TRANSITIONS: dict[str, tuple[str, ...]] = {
 FINAL_STATES = (ComplaintState.RESOLVED, ComplaintState.CLOSED)
 
 
-class Complaint(Versioned):
+class Complaint(Locked):
     unit = models.ForeignKey(Unit, verbose_name=_("unit"), on_delete=models.PROTECT)
     reference = models.CharField(_("reference number"), max_length=20, unique=True)
     kind = models.CharField(_("kind"), max_length=16, choices=ComplaintKind.choices)

@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from jiceng.core.files import DocumentField, RandomUploadTo
-from jiceng.core.versioning import Versioned
+from jiceng.core.locking import Locked
 from jiceng.org.models import Unit
 
 
@@ -19,7 +19,7 @@ class HonourLevel(models.TextChoices):
     OTHER = "other", _("Other")
 
 
-class RecognitionItem(Versioned):
+class RecognitionItem(Locked):
     """What honours and media reports share: the unit, a date and a title."""
 
     unit = models.ForeignKey(Unit, verbose_name=_("unit"), on_delete=models.PROTECT)

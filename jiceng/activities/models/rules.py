@@ -7,11 +7,11 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from jiceng.core.files import DocumentField, RandomUploadTo
-from jiceng.core.versioning import Versioned
+from jiceng.core.locking import Locked
 from jiceng.org.models import Unit
 
 
-class RuleItem(Versioned):
+class RuleItem(Locked):
     """One rule a grassroots association should have. National data: its names are stored in
     Chinese and English (not in the translation catalogue), so admins can add items."""
 
@@ -43,7 +43,7 @@ class RuleItem(Versioned):
         return self.name
 
 
-class RuleDocument(Versioned):
+class RuleDocument(Locked):
     """A unit's adopted document for one checklist item."""
 
     unit = models.ForeignKey(Unit, verbose_name=_("unit"), on_delete=models.PROTECT)

@@ -9,8 +9,8 @@ from django.utils.translation import gettext as _
 from jiceng.accounts.roles import Perm
 from jiceng.core.actor import Actor
 from jiceng.core.audit import audit_record, snapshot
+from jiceng.core.locking import delete_locked, save_locked
 from jiceng.core.scope import authorize
-from jiceng.core.versioning import delete_versioned, save_versioned
 from jiceng.org.models import Unit
 
 from ..measures import activity_delta
@@ -43,7 +43,7 @@ def activity_create(*, actor: Actor, unit: Unit, data: dict[str, Any]) -> Activi
 
 
 def activity_update(
-    *, actor: Actor, activity: Activity, data: dict[str, Any], expected_version: int
+    *, actor: Actor, activity: Activity, data: dict[str, Any], expected_lock_version: int
 ) -> Activity:
     authorize(actor, Perm.ACTIVITY_EDIT, activity.unit)
     _check_fields(data)
@@ -53,7 +53,7 @@ def activity_update(
         for name, value in data.items():
             setattr(activity, name, value)
         activity.full_clean()
-        save_versioned(activity, expected_version=expected_version, fields=list(data))
+        save_locked(activity, expected_lock_version=expected_lock_version, fields=list(data))
         if stored is not None:
             activity_delta(stored, -1)
         activity_delta(activity, +1)
@@ -68,7 +68,7 @@ def activity_update(
     return activity
 
 
-def activity_delete(*, actor: Actor, activity: Activity, expected_version: int) -> None:
+def activity_delete(*, actor: Actor, activity: Activity, expected_lock_version: int) -> None:
     """Delete an activity with its photos (the files go once the deletion is committed)."""
     authorize(actor, Perm.ACTIVITY_EDIT, activity.unit)
     with transaction.atomic():
@@ -78,7 +78,7 @@ def activity_delete(*, actor: Actor, activity: Activity, expected_version: int) 
         )
         ActivityPhoto.objects.filter(activity=activity).delete()
         stored = Activity.objects.filter(pk=activity.pk).first()
-        delete_versioned(activity, expected_version=expected_version)
+        delete_locked(activity, expected_lock_version=expected_lock_version)
         if stored is not None:
             activity_delta(stored, -1)
         audit_record(

@@ -14,8 +14,8 @@ from jiceng.accounts.roles import Perm
 from jiceng.core.actor import Actor
 from jiceng.core.audit import audit_record, snapshot
 from jiceng.core.errors import DomainError
+from jiceng.core.locking import save_locked
 from jiceng.core.scope import authorize
-from jiceng.core.versioning import save_versioned
 from jiceng.org.models import Status, Unit
 
 from .. import antiabuse
@@ -142,7 +142,7 @@ def complaint_transition(
     complaint: Complaint,
     to_state: str,
     response: str,
-    expected_version: int,
+    expected_lock_version: int,
 ) -> Complaint:
     """Move a complaint to its next state, with the response so far.
 
@@ -190,7 +190,7 @@ def complaint_transition(
             complaint.resolved_at = max(now, complaint.responded_at)
             fields.append("resolved_at")
         complaint.full_clean(exclude=["reference"])
-        save_versioned(complaint, expected_version=expected_version, fields=fields)
+        save_locked(complaint, expected_lock_version=expected_lock_version, fields=fields)
         if stored is not None:
             complaint_delta(stored, -1)
         complaint_delta(complaint, +1)

@@ -7,8 +7,8 @@ from django.db import transaction
 from jiceng.accounts.roles import Perm
 from jiceng.core.actor import Actor
 from jiceng.core.audit import audit_record, snapshot
+from jiceng.core.locking import delete_locked, save_locked
 from jiceng.core.scope import authorize
-from jiceng.core.versioning import delete_versioned, save_versioned
 from jiceng.org.models import Unit
 
 from ..models import Honour, MediaReport
@@ -56,7 +56,7 @@ def _create(*, actor: Actor, model: type[R], unit: Unit, data: dict[str, Any]) -
     return record
 
 
-def _update(*, actor: Actor, record: R, data: dict[str, Any], expected_version: int) -> R:
+def _update(*, actor: Actor, record: R, data: dict[str, Any], expected_lock_version: int) -> R:
     model = type(record)
     authorize(actor, Perm.RECOGNITION_EDIT, record.unit)
     _check(model, data)
@@ -67,7 +67,7 @@ def _update(*, actor: Actor, record: R, data: dict[str, Any], expected_version: 
         for name, value in data.items():
             setattr(record, name, value)
         record.full_clean()
-        save_versioned(record, expected_version=expected_version, fields=list(data))
+        save_locked(record, expected_lock_version=expected_lock_version, fields=list(data))
         audit_record(
             actor=actor,
             action=f"{ACTION[model]}.update",
@@ -81,12 +81,12 @@ def _update(*, actor: Actor, record: R, data: dict[str, Any], expected_version: 
     return record
 
 
-def _delete(*, actor: Actor, record: R, expected_version: int) -> None:
+def _delete(*, actor: Actor, record: R, expected_lock_version: int) -> None:
     model = type(record)
     authorize(actor, Perm.RECOGNITION_EDIT, record.unit)
     with transaction.atomic():
         before = snapshot(record, model.EDITABLE_FIELDS)
-        delete_versioned(record, expected_version=expected_version)
+        delete_locked(record, expected_lock_version=expected_lock_version)
         audit_record(
             actor=actor,
             action=f"{ACTION[model]}.delete",
@@ -104,14 +104,16 @@ def honour_create(*, actor: Actor, unit: Unit, data: dict[str, Any]) -> Honour:
 
 
 def honour_update(
-    *, actor: Actor, honour: Honour, data: dict[str, Any], expected_version: int
+    *, actor: Actor, honour: Honour, data: dict[str, Any], expected_lock_version: int
 ) -> Honour:
     """`data["document"]`: an upload replaces the file, False removes it."""
-    return _update(actor=actor, record=honour, data=data, expected_version=expected_version)
+    return _update(
+        actor=actor, record=honour, data=data, expected_lock_version=expected_lock_version
+    )
 
 
-def honour_delete(*, actor: Actor, honour: Honour, expected_version: int) -> None:
-    _delete(actor=actor, record=honour, expected_version=expected_version)
+def honour_delete(*, actor: Actor, honour: Honour, expected_lock_version: int) -> None:
+    _delete(actor=actor, record=honour, expected_lock_version=expected_lock_version)
 
 
 def media_report_create(*, actor: Actor, unit: Unit, data: dict[str, Any]) -> MediaReport:
@@ -120,11 +122,13 @@ def media_report_create(*, actor: Actor, unit: Unit, data: dict[str, Any]) -> Me
 
 
 def media_report_update(
-    *, actor: Actor, report: MediaReport, data: dict[str, Any], expected_version: int
+    *, actor: Actor, report: MediaReport, data: dict[str, Any], expected_lock_version: int
 ) -> MediaReport:
     """`data["scan"]`: an upload replaces the file, False removes it (if a link remains)."""
-    return _update(actor=actor, record=report, data=data, expected_version=expected_version)
+    return _update(
+        actor=actor, record=report, data=data, expected_lock_version=expected_lock_version
+    )
 
 
-def media_report_delete(*, actor: Actor, report: MediaReport, expected_version: int) -> None:
-    _delete(actor=actor, record=report, expected_version=expected_version)
+def media_report_delete(*, actor: Actor, report: MediaReport, expected_lock_version: int) -> None:
+    _delete(actor=actor, record=report, expected_lock_version=expected_lock_version)

@@ -11,8 +11,8 @@ from jiceng.accounts.roles import Perm
 from jiceng.core.actor import Actor
 from jiceng.core.audit import audit_record, snapshot
 from jiceng.core.errors import DomainError
+from jiceng.core.locking import delete_locked, save_locked
 from jiceng.core.scope import authorize
-from jiceng.core.versioning import delete_versioned, save_versioned
 from jiceng.org.models import Unit
 
 from ..measures import rule_document_delta
@@ -53,7 +53,7 @@ def rule_item_create(*, actor: Actor, data: dict[str, Any]) -> RuleItem:
 
 
 def rule_item_update(
-    *, actor: Actor, item: RuleItem, data: dict[str, Any], expected_version: int
+    *, actor: Actor, item: RuleItem, data: dict[str, Any], expected_lock_version: int
 ) -> RuleItem:
     """Rename or redescribe an item. Its code is its stable key (the assessment refers to it)
     and does not change."""
@@ -66,7 +66,7 @@ def rule_item_update(
                 raise ValueError(f"{name} is not an editable checklist field")
             setattr(item, name, value)
         item.full_clean()
-        save_versioned(item, expected_version=expected_version, fields=list(data))
+        save_locked(item, expected_lock_version=expected_lock_version, fields=list(data))
         audit_record(
             actor=actor,
             action="rules.item.update",
@@ -112,7 +112,7 @@ def rule_item_move(*, actor: Actor, item: RuleItem, direction: str) -> RuleItem:
 
 
 def rule_item_set_active(
-    *, actor: Actor, item: RuleItem, active: bool, expected_version: int
+    *, actor: Actor, item: RuleItem, active: bool, expected_lock_version: int
 ) -> RuleItem:
     """Deactivate an item (it leaves every unit's coverage, its documents stay on file), or
     bring it back."""
@@ -120,7 +120,7 @@ def rule_item_set_active(
     with transaction.atomic():
         before = snapshot(item, ["is_active"])
         item.is_active = active
-        save_versioned(item, expected_version=expected_version, fields=["is_active"])
+        save_locked(item, expected_lock_version=expected_lock_version, fields=["is_active"])
         audit_record(
             actor=actor,
             action="rules.item.activate" if active else "rules.item.deactivate",
@@ -214,7 +214,7 @@ def rule_document_create(
 
 
 def rule_document_update(
-    *, actor: Actor, document: RuleDocument, data: dict[str, Any], expected_version: int
+    *, actor: Actor, document: RuleDocument, data: dict[str, Any], expected_lock_version: int
 ) -> RuleDocument:
     """Change the adoption date, or replace the file (the old one is removed on commit)."""
     authorize(actor, Perm.RULES_EDIT, document.unit)
@@ -234,7 +234,7 @@ def rule_document_update(
             document.document_name = label
             data["document_name"] = label
         document.full_clean()
-        save_versioned(document, expected_version=expected_version, fields=list(data))
+        save_locked(document, expected_lock_version=expected_lock_version, fields=list(data))
         if previous is not None:
             rule_document_delta(previous, -1)
         rule_document_delta(document, +1)
@@ -251,12 +251,14 @@ def rule_document_update(
     return document
 
 
-def rule_document_delete(*, actor: Actor, document: RuleDocument, expected_version: int) -> None:
+def rule_document_delete(
+    *, actor: Actor, document: RuleDocument, expected_lock_version: int
+) -> None:
     authorize(actor, Perm.RULES_EDIT, document.unit)
     with transaction.atomic():
         before = snapshot(document, RuleDocument.AUDITED_FIELDS)
         previous = RuleDocument.objects.filter(pk=document.pk).first()
-        delete_versioned(document, expected_version=expected_version)
+        delete_locked(document, expected_lock_version=expected_lock_version)
         if previous is not None:
             rule_document_delta(previous, -1)
         audit_record(

@@ -44,7 +44,7 @@ CASES: dict[str, Case] = {
         Perm.COMPLAINT_HANDLE,
         "post",
         lambda o: {"pk": o.complaint.pk},
-        data=lambda o: {"to_state": "in_progress", "response": "", "version": 1},
+        data=lambda o: {"to_state": "in_progress", "response": "", "lock_version": 1},
     ),
     "activities:public_complaint_new": Case("public", kwargs=PUBLIC),
     "activities:public_complaint_thanks": Case("public", kwargs=PUBLIC),

@@ -81,7 +81,7 @@ def move(complaint: Complaint, to: str, response: str = "已处理。") -> Compl
         complaint=complaint,
         to_state=to,
         response=response,
-        expected_version=complaint.version,
+        expected_lock_version=complaint.lock_version,
     )
 
 

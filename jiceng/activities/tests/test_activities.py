@@ -46,11 +46,11 @@ def test_update_records_before_and_after(tree: Tree):
         actor=SYSTEM,
         activity=activity,
         data={"participants": 99},
-        expected_version=activity.version,
+        expected_lock_version=activity.lock_version,
     )
     entry = AuditEntry.objects.get(action="activity.update")
     assert ("participants", 30, 99) in entry.changes()
-    assert Activity.objects.get(pk=activity.pk).version == 2
+    assert Activity.objects.get(pk=activity.pk).lock_version == 2
 
 
 def test_the_later_of_two_edits_is_told(tree: Tree):
@@ -58,11 +58,17 @@ def test_the_later_of_two_edits_is_told(tree: Tree):
     first = Activity.objects.get(pk=activity.pk)
     second = Activity.objects.get(pk=activity.pk)
     services.activity_update(
-        actor=SYSTEM, activity=first, data={"title": "先保存"}, expected_version=first.version
+        actor=SYSTEM,
+        activity=first,
+        data={"title": "先保存"},
+        expected_lock_version=first.lock_version,
     )
     with pytest.raises(ConflictError) as exc:
         services.activity_update(
-            actor=SYSTEM, activity=second, data={"title": "后保存"}, expected_version=second.version
+            actor=SYSTEM,
+            activity=second,
+            data={"title": "后保存"},
+            expected_lock_version=second.lock_version,
         )
     assert exc.value.current.title == "先保存"
     assert Activity.objects.get(pk=activity.pk).title == "先保存"
@@ -161,7 +167,7 @@ def test_deleting_an_activity_removes_its_photos_and_files_after_commit(
     storage, name = photo.image.storage, photo.image.name or ""
     assert storage.exists(name)
     with django_capture_on_commit_callbacks(execute=True):
-        services.activity_delete(actor=SYSTEM, activity=activity, expected_version=1)
+        services.activity_delete(actor=SYSTEM, activity=activity, expected_lock_version=1)
     assert not Activity.objects.exists() and not ActivityPhoto.objects.exists()
     assert not storage.exists(name)
     entry = AuditEntry.objects.get(action="activity.delete")

@@ -61,7 +61,7 @@ def test_a_report_needs_a_link_or_a_scan(tree: Tree):
     # Removing the scan of a report without a link would leave nothing: refused.
     with pytest.raises(ValidationError):
         services.media_report_update(
-            actor=SYSTEM, report=scan_only, data={"scan": False}, expected_version=1
+            actor=SYSTEM, report=scan_only, data={"scan": False}, expected_lock_version=1
         )
     assert MediaReport.objects.get(pk=scan_only.pk).scan
 
@@ -71,7 +71,7 @@ def test_removing_a_file_on_edit(tree: Tree, django_capture_on_commit_callbacks)
     name, storage = item.document.name, item.document.storage
     with django_capture_on_commit_callbacks(execute=True):
         services.honour_update(
-            actor=SYSTEM, honour=item, data={"document": False}, expected_version=1
+            actor=SYSTEM, honour=item, data={"document": False}, expected_lock_version=1
         )
     assert not Honour.objects.get(pk=item.pk).document
     assert not storage.exists(name)
@@ -81,11 +81,11 @@ def test_stale_edits_and_deletes_are_refused(tree: Tree):
     item = report(tree.shushan)
     stale = MediaReport.objects.get(pk=item.pk)
     services.media_report_update(
-        actor=SYSTEM, report=item, data={"title": "新标题"}, expected_version=1
+        actor=SYSTEM, report=item, data={"title": "新标题"}, expected_lock_version=1
     )
     with pytest.raises(ConflictError):
-        services.media_report_delete(actor=SYSTEM, report=stale, expected_version=1)
-    services.media_report_delete(actor=SYSTEM, report=item, expected_version=2)
+        services.media_report_delete(actor=SYSTEM, report=stale, expected_lock_version=1)
+    services.media_report_delete(actor=SYSTEM, report=item, expected_lock_version=2)
     assert not MediaReport.objects.exists()
 
 

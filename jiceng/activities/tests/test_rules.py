@@ -38,7 +38,7 @@ def test_coverage_is_adopted_active_items_over_active_items(tree: Tree):
     # Taking an adopted item off the checklist takes it out of both sides.
     first = items()[0]
     services.rule_item_set_active(
-        actor=SYSTEM, item=first, active=False, expected_version=first.version
+        actor=SYSTEM, item=first, active=False, expected_lock_version=first.lock_version
     )
     coverage = selectors.rules_coverage(unit=tree.shushan)
     assert (coverage.adopted, coverage.total) == (6, 9)
@@ -111,7 +111,7 @@ def test_one_document_per_unit_and_item(tree: Tree):
 
 def test_an_inactive_item_takes_no_new_documents(tree: Tree):
     item = items()[0]
-    services.rule_item_set_active(actor=SYSTEM, item=item, active=False, expected_version=1)
+    services.rule_item_set_active(actor=SYSTEM, item=item, active=False, expected_lock_version=1)
     with pytest.raises(DomainError) as exc:
         adopt(tree.shushan, item)
     assert exc.value.code == "item_inactive"
@@ -127,7 +127,7 @@ def test_replacing_a_document_removes_the_old_file_on_commit(
             actor=SYSTEM,
             document=doc,
             data={"document": pdf_upload("新章程.pdf"), "adopted_on": datetime.date(2022, 2, 2)},
-            expected_version=doc.version,
+            expected_lock_version=doc.lock_version,
         )
     doc.refresh_from_db()
     assert doc.document.name != old_name and storage.exists(doc.document.name)
@@ -144,7 +144,7 @@ def test_a_stale_replacement_is_refused_and_its_file_removed(tree: Tree):
         actor=SYSTEM,
         document=doc,
         data={"adopted_on": datetime.date(2021, 1, 1)},
-        expected_version=1,
+        expected_lock_version=1,
     )
     storage = stale.document.storage
     folder = f"rule-documents/{tree.shushan.pk}"
@@ -154,7 +154,7 @@ def test_a_stale_replacement_is_refused_and_its_file_removed(tree: Tree):
             actor=SYSTEM,
             document=stale,
             data={"document": pdf_upload("迟到.pdf")},
-            expected_version=1,
+            expected_lock_version=1,
         )
     assert set(storage.listdir(folder)[1]) == before
     assert RuleDocument.objects.get(pk=doc.pk).document.name == doc.document.name
@@ -163,7 +163,7 @@ def test_a_stale_replacement_is_refused_and_its_file_removed(tree: Tree):
 def test_deleting_a_document_removes_the_file(tree: Tree, django_capture_on_commit_callbacks):
     doc = adopt(tree.shushan, items()[0])
     with django_capture_on_commit_callbacks(execute=True):
-        services.rule_document_delete(actor=SYSTEM, document=doc, expected_version=1)
+        services.rule_document_delete(actor=SYSTEM, document=doc, expected_lock_version=1)
     assert not doc.document.storage.exists(doc.document.name)
     assert AuditEntry.objects.filter(action="rules.document.delete").exists()
 
@@ -209,10 +209,14 @@ def test_an_item_rename_keeps_its_code_and_detects_conflicts(db):
     item = items()[0]
     stale = RuleItem.objects.get(pk=item.pk)
     services.rule_item_update(
-        actor=SYSTEM, item=item, data={"name": "协会章程（修订）"}, expected_version=1
+        actor=SYSTEM, item=item, data={"name": "协会章程（修订）"}, expected_lock_version=1
     )
     with pytest.raises(ConflictError):
-        services.rule_item_update(actor=SYSTEM, item=stale, data={"name": "x"}, expected_version=1)
+        services.rule_item_update(
+            actor=SYSTEM, item=stale, data={"name": "x"}, expected_lock_version=1
+        )
     with pytest.raises(ValueError):
-        services.rule_item_update(actor=SYSTEM, item=item, data={"code": "x"}, expected_version=2)
+        services.rule_item_update(
+            actor=SYSTEM, item=item, data={"code": "x"}, expected_lock_version=2
+        )
     assert RuleItem.objects.get(pk=item.pk).code == "charter"

@@ -248,7 +248,7 @@ def test_a_stale_edit_is_told_and_shown_the_newer_version(tree: Tree, people: Pe
         "description": "",
         "participants": "1",
         "members_served": "1",
-        "version": "1",
+        "lock_version": "1",
     }
     assert client(people.branch_staff).post(url, data).status_code == 302
     response = client(people.shushan_secretary).post(url, {**data, "title": "后保存"})
@@ -277,13 +277,16 @@ def test_moving_a_case_through_its_states_on_the_page(tree: Tree, people: People
     detail = reverse("activities:complaint_detail", kwargs={"pk": complaint.pk})
     page = c.get(detail).content.decode()
     assert 'data-testid="to-in_progress"' in page and 'data-testid="to-resolved"' in page
-    assert c.post(url, {"to_state": "in_progress", "response": "", "version": 1}).status_code == 302
-    response = c.post(url, {"to_state": "resolved", "response": "", "version": 2})
+    assert (
+        c.post(url, {"to_state": "in_progress", "response": "", "lock_version": 1}).status_code
+        == 302
+    )
+    response = c.post(url, {"to_state": "resolved", "response": "", "lock_version": 2})
     assert response.status_code == 200
     assert 'data-field="response"' in response.content.decode()
-    response = c.post(url, {"to_state": "received", "response": "x", "version": 2})
+    response = c.post(url, {"to_state": "received", "response": "x", "lock_version": 2})
     assert "cannot be moved to" in response.content.decode()
-    response = c.post(url, {"to_state": "resolved", "response": "已协调解决", "version": 2})
+    response = c.post(url, {"to_state": "resolved", "response": "已协调解决", "lock_version": 2})
     assert response.status_code == 302
     complaint.refresh_from_db()
     assert complaint.state == "resolved" and complaint.response == "已协调解决"
@@ -295,7 +298,7 @@ def test_a_stale_transition_says_so(tree: Tree, people: People):
     move(complaint, "in_progress")
     c = client(people.shushan_secretary)
     url = reverse("activities:complaint_transition", kwargs={"pk": complaint.pk})
-    response = c.post(url, {"to_state": "closed", "response": "x", "version": 1}, follow=True)
+    response = c.post(url, {"to_state": "closed", "response": "x", "lock_version": 1}, follow=True)
     assert "Someone else saved this record" in response.content.decode()
     assert Complaint.objects.get().state == "in_progress"
 
@@ -383,7 +386,7 @@ def test_upload_a_rule_document_and_download_it(tree: Tree, people: People):
     assert "attachment" in download["Content-Disposition"]
     assert b"".join(download.streaming_content).startswith(b"%PDF")
     # Changing only the date keeps the file.
-    response = c.post(url, {"adopted_on": "2022-01-01", "version": "1"})
+    response = c.post(url, {"adopted_on": "2022-01-01", "lock_version": "1"})
     assert response.status_code == 302
     doc.refresh_from_db()
     assert doc.adopted_on == datetime.date(2022, 1, 1) and doc.document_name == "财务制度.pdf"
@@ -405,7 +408,7 @@ def test_national_admin_manages_the_checklist_on_its_page(tree: Tree, people: Pe
         reverse("activities:rule_item_delete", kwargs={"pk": charter.pk}), follow=True
     )
     assert "is in use" in response.content.decode()
-    c.post(reverse("activities:rule_item_toggle", kwargs={"pk": charter.pk}), {"version": 1})
+    c.post(reverse("activities:rule_item_toggle", kwargs={"pk": charter.pk}), {"lock_version": 1})
     assert not RuleItem.objects.get(pk=charter.pk).is_active
 
 
@@ -449,7 +452,7 @@ def test_a_honour_file_can_be_removed_on_edit(tree: Tree, people: People):
             "issuer": "安徽省个私协会",
             "date": "2024-05-01",
             "remove": "on",
-            "version": "1",
+            "lock_version": "1",
         },
     )
     assert response.status_code == 302

@@ -19,7 +19,7 @@ from jiceng.core.scope import get_in_scope_or_404, require
 from jiceng.core.views import (
     act,
     paginate,
-    posted_version,
+    posted_lock_version,
     query_string,
     save_flow,
     this_year,
@@ -126,7 +126,7 @@ def activity_edit(request: AuthedRequest, pk: int) -> HttpResponse:
             actor=Actor.from_request(request),
             activity=activity,
             data=f.model_data(),
-            expected_version=f.expected_version,
+            expected_lock_version=f.expected_lock_version,
         ),
         done=_detail_url(activity),
         message=_("Changes saved."),
@@ -146,7 +146,7 @@ def activity_delete(request: AuthedRequest, pk: int) -> HttpResponse:
         lambda: services.activity_delete(
             actor=Actor.from_request(request),
             activity=activity,
-            expected_version=posted_version(request, activity.version),
+            expected_lock_version=posted_lock_version(request, activity.lock_version),
         ),
         done=reverse("activities:activity_list", kwargs={"pk": activity.unit_id}),
         message=_("Activity deleted."),

@@ -109,7 +109,7 @@ def complaint_create(request: AuthedRequest, pk: int) -> HttpResponse:
 
 def _transition_form(complaint: Complaint) -> ComplaintTransitionForm:
     return ComplaintTransitionForm(
-        initial={"response": complaint.response, "version": complaint.version}
+        initial={"response": complaint.response, "lock_version": complaint.lock_version}
     )
 
 
@@ -144,7 +144,7 @@ def complaint_transition(request: AuthedRequest, pk: int) -> HttpResponse:
             complaint=complaint,
             to_state=f.cleaned_data["to_state"],
             response=f.cleaned_data["response"],
-            expected_version=f.cleaned_data["version"],
+            expected_lock_version=f.cleaned_data["lock_version"],
         ),
         done=_detail_url(complaint),
         message=lambda moved: (

@@ -14,7 +14,7 @@ from jiceng.core.actor import Actor
 from jiceng.core.files import serve_file
 from jiceng.core.http import AuthedRequest
 from jiceng.core.scope import get_in_scope_or_404, require
-from jiceng.core.views import act, paginate, posted_version, save_flow, this_year
+from jiceng.core.views import act, paginate, posted_lock_version, save_flow, this_year
 from jiceng.org.pages import unit_page
 
 from .. import selectors, services
@@ -80,13 +80,13 @@ def _edit(request: AuthedRequest, record: Any, form_class: Any, which: str) -> H
                 actor=actor,
                 honour=record,
                 data=form.model_data(),
-                expected_version=form.expected_version,
+                expected_lock_version=form.expected_lock_version,
             )
         return services.media_report_update(
             actor=actor,
             report=record,
             data=form.model_data(),
-            expected_version=form.expected_version,
+            expected_lock_version=form.expected_lock_version,
         )
 
     response, form = save_flow(
@@ -115,13 +115,13 @@ def _edit(request: AuthedRequest, record: Any, form_class: Any, which: str) -> H
 
 def _delete(request: AuthedRequest, record: Any, which: str) -> HttpResponse:
     actor = Actor.from_request(request)
-    version = posted_version(request, record.version)
+    version = posted_lock_version(request, record.lock_version)
 
     def delete() -> None:
         if isinstance(record, Honour):
-            services.honour_delete(actor=actor, honour=record, expected_version=version)
+            services.honour_delete(actor=actor, honour=record, expected_lock_version=version)
         else:
-            services.media_report_delete(actor=actor, report=record, expected_version=version)
+            services.media_report_delete(actor=actor, report=record, expected_lock_version=version)
 
     return act(request, delete, done=_page_url(record.unit_id, which), message=_("Deleted."))
 

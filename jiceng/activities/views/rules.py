@@ -13,7 +13,7 @@ from jiceng.core.actor import Actor
 from jiceng.core.files import serve_file
 from jiceng.core.http import AuthedRequest
 from jiceng.core.scope import get_in_scope_or_404, require
-from jiceng.core.views import act, posted_version, save_flow
+from jiceng.core.views import act, posted_lock_version, save_flow
 from jiceng.org.pages import unit_page
 
 from .. import selectors, services
@@ -63,7 +63,7 @@ def rule_document_edit(request: AuthedRequest, pk: int, item_pk: int) -> HttpRes
             actor=actor,
             document=document,
             data=form.model_data(),
-            expected_version=form.expected_version,
+            expected_lock_version=form.expected_lock_version,
         )
 
     response, form = save_flow(
@@ -98,7 +98,7 @@ def rule_document_delete(request: AuthedRequest, pk: int) -> HttpResponse:
         lambda: services.rule_document_delete(
             actor=Actor.from_request(request),
             document=document,
-            expected_version=posted_version(request, document.version),
+            expected_lock_version=posted_lock_version(request, document.lock_version),
         ),
         done=_rules_url(document.unit_id),
         message=_("Document removed."),
@@ -158,7 +158,7 @@ def rule_item_edit(request: AuthedRequest, pk: int) -> HttpResponse:
             actor=Actor.from_request(request),
             item=item,
             data=f.model_data(),
-            expected_version=f.expected_version,
+            expected_lock_version=f.expected_lock_version,
         ),
         done=_checklist_url(),
         message=_("Changes saved."),
@@ -201,7 +201,7 @@ def rule_item_toggle(request: AuthedRequest, pk: int) -> HttpResponse:
             actor=Actor.from_request(request),
             item=item,
             active=not item.is_active,
-            expected_version=posted_version(request, item.version),
+            expected_lock_version=posted_lock_version(request, item.lock_version),
         ),
         done=_checklist_url(),
         message=toggled,

@@ -88,7 +88,7 @@ def objects(tree: Tree) -> SimpleNamespace:
 
 def _request(client: Any, case: Case, url: str, objects: SimpleNamespace) -> Any:
     if case.method == "post":
-        data = case.data(objects) if case.data else {"version": 1, "language": "en"}
+        data = case.data(objects) if case.data else {"lock_version": 1, "language": "en"}
         return client.post(url, data)
     return client.get(url)
 

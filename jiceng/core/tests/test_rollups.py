@@ -50,13 +50,13 @@ def test_deltas_from_any_sequence_of_writes_equal_a_rebuild(tree: Tree, steps):
                 actor=SYSTEM,
                 activity=activity,
                 data={"kind": ActivityKind.values[-1], "participants": 3 + index},
-                expected_version=activity.version,
+                expected_lock_version=activity.lock_version,
             )
         elif action == "delete" and mine.exists():
             activity = mine.last()
             assert activity is not None
             services.activity_delete(
-                actor=SYSTEM, activity=activity, expected_version=activity.version
+                actor=SYSTEM, activity=activity, expected_lock_version=activity.lock_version
             )
         elif action == "complain" and unit != tree.hefei:
             make_complaint(unit)

@@ -23,7 +23,7 @@ from jiceng.core.views import (
     InvalidYear,
     act,
     paginate,
-    posted_version,
+    posted_lock_version,
     save_flow,
     year_choices,
     year_param,
@@ -138,7 +138,7 @@ def test_a_message_can_depend_on_the_result_or_be_left_to_the_page():
     assert _said(request) == [("success", "3!")]
 
 
-# --- act, posted_version --------------------------------------------------------------------------
+# --- act, posted_lock_version ----------------------------------------------------------
 
 
 def test_an_action_says_what_happened_and_where_to_go():
@@ -155,10 +155,10 @@ def test_an_action_says_what_happened_and_where_to_go():
     assert [level for level, _text in _said(request)] == ["error"]
 
 
-def test_posted_version():
-    assert posted_version(_post({"version": "4"}), 1) == 4
-    assert posted_version(_post({"version": "x"}), 1) == 1
-    assert posted_version(_post({}), 2) == 2
+def test_posted_lock_version():
+    assert posted_lock_version(_post({"lock_version": "4"}), 1) == 4
+    assert posted_lock_version(_post({"lock_version": "x"}), 1) == 1
+    assert posted_lock_version(_post({}), 2) == 2
 
 
 # --- the year parameter ---------------------------------------------------------------------------

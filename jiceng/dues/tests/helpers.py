@@ -30,13 +30,15 @@ def set_standards(
         amounts["individual"] = Decimal(individual)
     if enterprise is not None:
         amounts["enterprise"] = Decimal(enterprise)
-    current = {s.member_type: s.version for s in DuesStandard.objects.filter(unit=unit, year=year)}
+    current = {
+        s.member_type: s.lock_version for s in DuesStandard.objects.filter(unit=unit, year=year)
+    }
     return services.standards_update(
         actor=actor or Actor.system(),
         unit=unit,
         year=year,
         amounts=amounts,
-        expected_versions={t: current.get(t, 0) for t in amounts},
+        expected_lock_versions={t: current.get(t, 0) for t in amounts},
     )
 
 
@@ -47,7 +49,7 @@ def clear_standard(unit: Unit, member_type: str, year: int = YEAR) -> None:
         unit=unit,
         year=year,
         amounts={member_type: None},
-        expected_versions={member_type: current.version},
+        expected_lock_versions={member_type: current.lock_version},
     )
 
 

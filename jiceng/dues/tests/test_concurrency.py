@@ -81,7 +81,7 @@ def test_payments_member_changes_and_standards_at_once_keep_the_rollup_right(tre
                 actor=Actor.system(),
                 member=fresh,
                 data={"status": "lapsed"},
-                expected_version=fresh.version,
+                expected_lock_version=fresh.lock_version,
             )
         pay(m, "80", receipt=f"P-{i}-2")
 

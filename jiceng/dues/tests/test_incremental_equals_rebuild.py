@@ -118,13 +118,13 @@ def _apply(tree: Tree, op: tuple) -> None:
         }
         value = choices[field][choice]
         member_services.member_update(
-            actor=actor, member=m, data={field: value}, expected_version=m.version
+            actor=actor, member=m, data={field: value}, expected_lock_version=m.lock_version
         )
     elif kind == "move_member" and members:
         _k, i, unit = op
         m = members[i % len(members)]
         member_services.member_move(
-            actor=actor, member=m, new_unit=_unit(tree, unit), expected_version=m.version
+            actor=actor, member=m, new_unit=_unit(tree, unit), expected_lock_version=m.lock_version
         )
     elif kind == "standard":
         _k, unit, year, member_type, amount = op
@@ -137,7 +137,7 @@ def _apply(tree: Tree, op: tuple) -> None:
                     unit=u,
                     year=year,
                     amounts={member_type: None},
-                    expected_versions={member_type: current.get().version},
+                    expected_lock_versions={member_type: current.get().lock_version},
                 )
         else:
             set_standards(u, year, **{member_type: amount})

@@ -115,7 +115,10 @@ def test_member_changes_recompute_their_units_rows(tree: Tree):
     pay(m, "200")
     assert row(tree.branch)["members_paid"] == 1
     member_services.member_update(
-        actor=Actor.system(), member=m, data={"status": "lapsed"}, expected_version=m.version
+        actor=Actor.system(),
+        member=m,
+        data={"status": "lapsed"},
+        expected_lock_version=m.lock_version,
     )
     assert row(tree.branch) == {
         "members_due": 0,
@@ -129,13 +132,13 @@ def test_member_changes_recompute_their_units_rows(tree: Tree):
         actor=Actor.system(),
         member=m,
         data={"status": "active", "member_type": "enterprise", "credit_code": ""},
-        expected_version=m.version,
+        expected_lock_version=m.lock_version,
     )
     assert row(tree.branch)["due_cents"] == 1000_00
     assert row(tree.branch)["paid_cents"] == 200_00
     m.refresh_from_db()
     member_services.member_move(
-        actor=Actor.system(), member=m, new_unit=tree.group, expected_version=m.version
+        actor=Actor.system(), member=m, new_unit=tree.group, expected_lock_version=m.lock_version
     )
     assert row(tree.branch) is None
     assert row(tree.group)["received_cents"] == 200_00

@@ -79,7 +79,7 @@ def test_standards_are_audited_and_versioned(tree: Tree):
             unit=tree.shushan,
             year=YEAR,
             amounts={"individual": Decimal("230")},
-            expected_versions={"individual": standard.version},  # the version before 220
+            expected_lock_versions={"individual": standard.lock_version},  # the version before 220
         )
     with pytest.raises(ConflictError):  # "none set" when one is
         services.standards_update(
@@ -87,7 +87,7 @@ def test_standards_are_audited_and_versioned(tree: Tree):
             unit=tree.shushan,
             year=YEAR,
             amounts={"enterprise": Decimal("900")},
-            expected_versions={"enterprise": 0},
+            expected_lock_versions={"enterprise": 0},
         )
     clear_standard(tree.shushan, "enterprise")
     actions = list(

@@ -105,14 +105,16 @@ def test_standards_edit_saves_and_refreshes(tree: Tree, people: People, dues_dat
     page = client.get(url)
     assert page.status_code == 200
     _no_inline_code(page.content.decode())
-    versions = {s.member_type: s.version for s in DuesStandard.objects.filter(unit=tree.shushan)}
+    versions = {
+        s.member_type: s.lock_version for s in DuesStandard.objects.filter(unit=tree.shushan)
+    }
     response = client.post(
         url,
         {
             "individual": "250",
-            "individual_version": versions["individual"],
+            "individual_lock_version": versions["individual"],
             "enterprise": "",
-            "enterprise_version": versions["enterprise"],
+            "enterprise_lock_version": versions["enterprise"],
         },
     )
     assert response.status_code == 302 and response.url == _dues(tree.shushan)
@@ -122,7 +124,7 @@ def test_standards_edit_saves_and_refreshes(tree: Tree, people: People, dues_dat
     # The same form again is stale: told, and shown the values now on record.
     response = client.post(
         url,
-        {"individual": "260", "individual_version": versions["individual"], "enterprise": ""},
+        {"individual": "260", "individual_lock_version": versions["individual"], "enterprise": ""},
         follow=True,
     )
     assert "Someone else saved this record" in response.content.decode()

@@ -70,7 +70,7 @@ INSERT_FIELDS = (
     "last_import",
     "created_at",
     "updated_at",
-    "version",
+    "lock_version",
 )
 #: Columns an update may change (an import never moves a member: that is its own action).
 UPDATE_FIELDS = (
@@ -533,7 +533,11 @@ class ImportRun:
             bulk.insert_rows(connection, Member, INSERT_FIELDS, creates)
         if updates:
             bulk.update_rows(
-                connection, Member, UPDATE_FIELDS, updates, extra_set='"version" = "version" + 1'
+                connection,
+                Member,
+                UPDATE_FIELDS,
+                updates,
+                extra_set='"lock_version" = "lock_version" + 1',
             )
 
     def _problem_rows(self, row: Row) -> list[ImportProblem]:

@@ -6,9 +6,9 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from jiceng.core.locking import Locked
 from jiceng.core.scope import ScopedQuerySet
 from jiceng.core.validators import validate_phone
-from jiceng.core.versioning import Versioned
 from jiceng.org.models import Unit
 
 from .. import crypto
@@ -35,7 +35,7 @@ class MemberQuerySet(ScopedQuerySet["Member"]):
     otherwise (see `core/scope.py` and `org/anchors.py`)."""
 
 
-class Member(Versioned):
+class Member(Locked):
     # The foreign keys are served by the (unit, id), (grassroots, id) and (province, id)
     # indexes below; Django's own single-column FK indexes would only slow every insert.
     unit = models.ForeignKey(

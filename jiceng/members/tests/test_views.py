@@ -142,7 +142,7 @@ def test_edit_keeps_the_id_number_when_left_blank(tree: Tree, people: People):
         "status": "active",
         "credit_code": member.credit_code,
         "phone": "13812345678",
-        "version": member.version,
+        "lock_version": member.lock_version,
     }
     assert client.post(url, data).status_code == 302
     member.refresh_from_db()
@@ -157,9 +157,9 @@ def test_move_member_within_scope_only(tree: Tree, people: People):
     member = make_member(tree.shushan)
     client = client_for(people.shushan_secretary)
     url = reverse("members:move", kwargs={"pk": member.pk})
-    response = client.post(url, {"new_unit_code": "340111", "version": member.version})
+    response = client.post(url, {"new_unit_code": "340111", "lock_version": member.lock_version})
     assert "340111" in response.content.decode()  # 包河: not in 蜀山's area
-    response = client.post(url, {"new_unit_code": "340104001", "version": member.version})
+    response = client.post(url, {"new_unit_code": "340104001", "lock_version": member.lock_version})
     assert response.status_code == 302
     member.refresh_from_db()
     assert member.unit == tree.branch and member.grassroots == tree.shushan

@@ -11,8 +11,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from jiceng.core.files import PhotoField, RandomUploadTo
+from jiceng.core.locking import Locked
 from jiceng.core.validators import validate_phone
-from jiceng.core.versioning import Versioned
 
 from .tree import Unit
 
@@ -38,7 +38,7 @@ class Tenure(models.TextChoices):
     LENT = "lent", _("Lent free of charge")
 
 
-class ProfileItem(Versioned):
+class ProfileItem(Locked):
     """A row of a profile section: belongs to one unit, edited under optimistic locking."""
 
     unit = models.ForeignKey(Unit, verbose_name=_("unit"), on_delete=models.PROTECT)
@@ -67,7 +67,7 @@ class StaffMember(ProfileItem):
         return f"{self.name}（{self.post}）"
 
 
-class Venue(Versioned):
+class Venue(Locked):
     unit = models.OneToOneField(
         Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="venue"
     )

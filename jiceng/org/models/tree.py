@@ -7,8 +7,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from treebeard.mp_tree import MP_Node, MP_NodeManager, MP_NodeQuerySet
 
+from jiceng.core.locking import Locked
 from jiceng.core.validators import validate_phone
-from jiceng.core.versioning import Versioned
 
 if TYPE_CHECKING:
     from jiceng.accounts.models import User
@@ -77,7 +77,7 @@ class UnitManager(MP_NodeManager):
         return self.get_queryset().subtree(unit)
 
 
-class Unit(Versioned, MP_Node):
+class Unit(Locked, MP_Node):
     name = models.CharField(_("unit name"), max_length=100)
     short_name = models.CharField(_("short name"), max_length=50, blank=True)
     code = models.CharField(_("code"), max_length=15, unique=True, validators=[code_format])

@@ -42,7 +42,7 @@ def test_parallel_creates_under_one_parent_get_distinct_paths():
 def test_parallel_edits_of_one_record_one_wins_the_others_are_told():
     root = make_unit(None, Level.NATIONAL, "100000", "全国")
     outcomes: list[str] = []
-    start_version = Unit.objects.get(pk=root.pk).version
+    start_version = Unit.objects.get(pk=root.pk).lock_version
 
     def work(i: int) -> None:
         unit = Unit.objects.get(pk=root.pk)
@@ -51,7 +51,7 @@ def test_parallel_edits_of_one_record_one_wins_the_others_are_told():
                 actor=Actor.system(),
                 unit=unit,
                 data={"contact_person": f"writer{i}"},
-                expected_version=start_version,
+                expected_lock_version=start_version,
             )
             outcomes.append("saved")
         except ConflictError:
@@ -60,4 +60,4 @@ def test_parallel_edits_of_one_record_one_wins_the_others_are_told():
     errors = run_in_threads(work, WRITERS)
     assert errors == [], f"{connection.vendor}: {errors!r}"
     assert outcomes.count("saved") == 1 and outcomes.count("conflict") == WRITERS - 1
-    assert Unit.objects.get(pk=root.pk).version == start_version + 1
+    assert Unit.objects.get(pk=root.pk).lock_version == start_version + 1

@@ -53,7 +53,7 @@ def test_update_is_audited_with_before_and_after(tree: Tree, people: People):
         actor=Actor(user=people.hefei_admin),
         unit=unit,
         data={"address": "合肥市蜀山区长江西路1号"},
-        expected_version=unit.version,
+        expected_lock_version=unit.lock_version,
     )
     entry = AuditEntry.objects.filter(action="unit.update").latest("id")
     assert entry.before and entry.before["address"] == ""
@@ -68,14 +68,14 @@ def test_the_later_of_two_saves_is_told_and_gets_the_newer_version(tree: Tree, p
         actor=Actor(user=people.hefei_admin),
         unit=first,
         data={"contact_person": "张三"},
-        expected_version=first.version,
+        expected_lock_version=first.lock_version,
     )
     with pytest.raises(ConflictError) as exc:
         services.unit_update(
             actor=Actor(user=people.shushan_secretary),
             unit=second,
             data={"contact_person": "李四"},
-            expected_version=second.version,
+            expected_lock_version=second.lock_version,
         )
     assert exc.value.current.contact_person == "张三"
     assert Unit.objects.get(pk=tree.shushan.pk).contact_person == "张三"
@@ -88,7 +88,7 @@ def test_negative_floor_area_is_refused(tree: Tree, people: People):
             actor=Actor(user=people.shushan_secretary),
             unit=tree.shushan,
             data={"floor_area": Decimal("-5")},
-            expected_version=venue.version,
+            expected_lock_version=venue.lock_version,
         )
     assert "floor_area" in exc.value.message_dict
     venue.refresh_from_db()
@@ -123,12 +123,14 @@ def test_profile_item_update_and_delete_under_versions(tree: Tree, people: Peopl
     )
     stale = StaffMember.objects.get(pk=item.pk)
     services.profile_item_update(
-        actor=actor, item=item, data={"post": "副秘书长"}, expected_version=1
+        actor=actor, item=item, data={"post": "副秘书长"}, expected_lock_version=1
     )
     with pytest.raises(ConflictError):
-        services.profile_item_delete(actor=actor, item=stale, expected_version=stale.version)
+        services.profile_item_delete(
+            actor=actor, item=stale, expected_lock_version=stale.lock_version
+        )
     assert StaffMember.objects.filter(pk=item.pk).exists()
-    services.profile_item_delete(actor=actor, item=item, expected_version=item.version)
+    services.profile_item_delete(actor=actor, item=item, expected_lock_version=item.lock_version)
     assert not StaffMember.objects.filter(pk=item.pk).exists()
     actions = list(AuditEntry.objects.filter(unit=tree.shushan).values_list("action", flat=True))
     assert {
@@ -191,7 +193,12 @@ def test_profile_item_edit_through_its_form_audits_the_old_value(tree: Tree, peo
     url = reverse(
         "org:section_edit", kwargs={"pk": tree.shushan.pk, "section": "staff", "item_pk": staff.pk}
     )
-    data = {"name": "新名", "post": "秘书", "employment": "full_time", "version": staff.version}
+    data = {
+        "name": "新名",
+        "post": "秘书",
+        "employment": "full_time",
+        "lock_version": staff.lock_version,
+    }
     assert client_for(people.shushan_secretary).post(url, data).status_code == 302
     entry = AuditEntry.objects.filter(action="profile.staffmember.update").get()
     before: Any = entry.before

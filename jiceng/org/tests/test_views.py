@@ -101,7 +101,7 @@ def test_venue_edit_saves_and_shows_in_history(tree: Tree, people: People):
             "floor_area": "120.5",
             "tenure": "leased",
             "has_meeting_room": "on",
-            "version": venue.version,
+            "lock_version": venue.lock_version,
         },
     )
     assert response.status_code == 302
@@ -116,7 +116,7 @@ def test_negative_area_is_shown_next_to_the_field_and_nothing_is_saved(tree: Tre
     venue = Venue.objects.get(unit=tree.shushan)
     response = client.post(
         reverse("org:venue_edit", kwargs={"pk": tree.shushan.pk}),
-        {"address": "x", "floor_area": "-3", "version": venue.version},
+        {"address": "x", "floor_area": "-3", "lock_version": venue.lock_version},
     )
     assert response.status_code == 200
     assert 'data-field="floor_area"' in response.content.decode()
@@ -136,7 +136,7 @@ def test_stale_edit_is_told_and_shown_the_newer_version(tree: Tree, people: Peop
         "contact_person": "",
         "phone": "",
         "address": "",
-        "version": unit.version,
+        "lock_version": unit.lock_version,
     }
     first = client_for(people.hefei_admin).post(url, {**data, "contact_person": "先保存"})
     assert first.status_code == 302
@@ -210,7 +210,7 @@ def test_venue_edit_works_for_a_unit_without_a_venue_row(tree: Tree, people: Peo
     client = client_for(people.branch_staff)
     response = client.post(
         reverse("org:venue_edit", kwargs={"pk": tree.branch.pk}),
-        {"address": "城关街道12号", "floor_area": "45", "tenure": "lent", "version": 1},
+        {"address": "城关街道12号", "floor_area": "45", "tenure": "lent", "lock_version": 1},
     )
     assert response.status_code == 302
     assert Venue.objects.get(unit=tree.branch).address == "城关街道12号"

@@ -149,7 +149,7 @@ def run_floor(path: Path) -> dict[str, Any]:
         "unit", "grassroots", "province", "member_type", "business_name", "operator",
         "credit_code", "registration_number", "id_number_index", "id_number_legacy", "phone",
         "industry", "address", "join_date", "status", "flags", "created_at", "updated_at",
-        "version",
+        "lock_version",
     )  # fmt: skip
     adapt = bulk.adapter(connection)
     now = adapt["datetime"](timezone.now())
