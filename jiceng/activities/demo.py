@@ -286,7 +286,12 @@ def seed_activities(*, units: list[Unit], rng: random.Random) -> None:
         Honour.objects.bulk_create(honours, batch_size=BATCH)
         MediaReport.objects.bulk_create(reports, batch_size=BATCH)
         # Inserted set-based, not through the services: build the summary rows in one pass.
-        for measure in (measures.ACTIVITIES, measures.COMPLAINTS, measures.RULES):
+        for measure in (
+            measures.ACTIVITIES,
+            measures.COMPLAINTS,
+            measures.RULES,
+            measures.RECOGNITION,
+        ):
             measure.rebuild()
         top = min(units, key=lambda u: u.depth)
         audit_record(

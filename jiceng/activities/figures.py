@@ -10,7 +10,7 @@ from jiceng.core import rollups
 from jiceng.core.figures import Figure, Kind, figure
 from jiceng.org.models import Unit
 
-from .measures import ACTIVITIES, COMPLAINTS, RULES
+from .measures import ACTIVITIES, COMPLAINTS, RECOGNITION, RULES
 from .models import ActivityKind, RuleItem
 
 
@@ -50,3 +50,15 @@ def rules_coverage(units: Sequence[Unit], year: int) -> dict[int, Figure]:
     total = RuleItem.objects.filter(is_active=True).count()
     adopted = rollups.own_figures(RULES, units=units, year=year)
     return {pk: Figure.ratio(n, total) for pk, n in adopted.items()}
+
+
+@figure("recognition.honours", _("Honours received"), Kind.COUNT)
+def honours_received(units: Sequence[Unit], year: int) -> dict[int, Figure]:
+    counts = rollups.subtree_figures(RECOGNITION, units=units, year=year)
+    return {pk: Figure.count(c.honours) for pk, c in counts.items()}
+
+
+@figure("recognition.media_reports", _("Media reports"), Kind.COUNT)
+def media_reports(units: Sequence[Unit], year: int) -> dict[int, Figure]:
+    counts = rollups.subtree_figures(RECOGNITION, units=units, year=year)
+    return {pk: Figure.count(c.media_reports) for pk, c in counts.items()}

@@ -6,7 +6,17 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, DurationField, ExpressionWrapper, F, Q, QuerySet, Sum
+from django.db.models import (
+    CharField,
+    Count,
+    DurationField,
+    ExpressionWrapper,
+    F,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+)
 from django.db.models.functions import Coalesce, ExtractYear
 from django.utils import timezone
 
@@ -20,6 +30,10 @@ from .models import (
     Complaint,
     ComplaintRollup,
     ComplaintState,
+    Honour,
+    HonourLevel,
+    MediaReport,
+    RecognitionRollup,
     RuleDocument,
     RulesRollup,
 )
@@ -247,4 +261,74 @@ def rule_document_delta(document: RuleDocument, sign: int) -> None:
         year=document.adopted_on.year,
         keys={"item_id": document.item_id},
         documents=sign,
+    )
+
+
+# --- Recognition -------------------------------------------------------------------------------
+
+#: The `kind` of a media report's rows; an honour's is its level.
+MEDIA = "media"
+
+
+@dataclass
+class RecognitionCounts:
+    honours: int = 0
+    by_level: dict[str, int] = field(default_factory=dict)
+    media_reports: int = 0
+
+    @property
+    def level_cells(self) -> list[int]:
+        """Honours in the order of `HonourLevel`, for tables."""
+        return [self.by_level.get(level, 0) for level in HonourLevel.values]
+
+    @property
+    def levels_labelled(self) -> list[tuple[str, int]]:
+        """(level label, count) for the levels with honours, national first."""
+        return [
+            (str(label), self.by_level[value])
+            for value, label in HonourLevel.choices
+            if self.by_level.get(value)
+        ]
+
+
+class RecognitionMeasure(rollups.Measure[RecognitionCounts]):
+    name = "recognition"
+    model = RecognitionRollup
+
+    def facts(self, *, units: QuerySet[Unit] | None) -> Iterator[dict[str, Any]]:  # type: ignore[override]
+        honours = _of_units(Honour.objects.all(), units).annotate(kind=F("level"))
+        reports = _of_units(MediaReport.objects.all(), units).annotate(
+            kind=Value(MEDIA, output_field=CharField())
+        )
+        for queryset in (honours, reports):
+            yield from (
+                queryset.annotate(year=ExtractYear("date"))
+                .order_by()
+                .values("unit_id", "year", "kind")
+                .annotate(items=Count("id"))
+            )
+
+    def combine(self, rows: Iterable[Mapping[str, Any]]) -> RecognitionCounts:
+        counts = RecognitionCounts()
+        for row in rows:
+            if row["kind"] == MEDIA:
+                counts.media_reports += row["items"]
+            else:
+                counts.by_level[row["kind"]] = counts.by_level.get(row["kind"], 0) + row["items"]
+                counts.honours += row["items"]
+        return counts
+
+
+RECOGNITION = rollups.register(RecognitionMeasure())
+
+
+def recognition_delta(record: Honour | MediaReport, sign: int) -> None:
+    """Add (+1) or take away (-1) one honour or media report."""
+    kind = record.level if isinstance(record, Honour) else MEDIA
+    rollups.apply_delta(
+        RecognitionRollup,
+        unit_id=record.unit_id,
+        year=record.date.year,
+        keys={"kind": kind},
+        items=sign,
     )

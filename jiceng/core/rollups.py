@@ -33,6 +33,8 @@ from django.db.models.functions import Substr
 from jiceng.org.anchors import anchors_of, child_path_length
 from jiceng.org.models import Level, Unit
 
+from .actor import Actor
+from .audit import audit_record
 from .scope import subtree_q
 
 T = TypeVar("T")
@@ -103,8 +105,10 @@ class Measure(ABC, Generic[T]):
         """Rows that count at all (e.g. only checklist items still active)."""
         return Q()
 
-    def rebuild(self, *, units: QuerySet[Unit] | None = None) -> int:
-        return rebuild_from_facts(self, units=units)
+    def rebuild(
+        self, *, units: QuerySet[Unit] | None = None, years: Sequence[int] | None = None
+    ) -> int:
+        return rebuild_from_facts(self, units=units, years=years)
 
 
 _MEASURES: dict[str, Measure[Any]] = {}
@@ -152,16 +156,25 @@ def apply_delta(
         model._default_manager.filter(**where).update(**changes)
 
 
-def rebuild_from_facts(measure: Measure[Any], *, units: QuerySet[Unit] | None = None) -> int:
-    """Replace the rows of these units (all when None) by rows computed from the raw facts.
-    Returns the number of rows written. Runs in one transaction."""
+def rebuild_from_facts(
+    measure: Measure[Any],
+    *,
+    units: QuerySet[Unit] | None = None,
+    years: Sequence[int] | None = None,
+) -> int:
+    """Replace the rows of these units and years (all when None) by rows computed from the raw
+    facts. Returns the number of rows written. Runs in one transaction."""
     model = measure.model
     with transaction.atomic():
         stored = model._default_manager.all()
         if units is not None:
             stored = stored.filter(unit_id__in=units.order_by().values("pk"))
+        if years is not None:
+            stored = stored.filter(year__in=list(years))
         stored.delete()
-        computed = list(measure.facts(units=units))
+        computed = [
+            row for row in measure.facts(units=units) if years is None or row["year"] in years
+        ]
         anchors = anchors_of(
             Unit.objects.filter(pk__in={row["unit_id"] for row in computed}).only("pk", "path")
         )
@@ -201,6 +214,32 @@ def differences(measure: Measure[Any]) -> list[tuple[tuple[Any, ...], Any, Any]]
         for key in sorted(set(stored) | set(computed), key=repr)
         if stored.get(key) != computed.get(key)
     ]
+
+
+def rebuild(
+    measure: Measure[Any],
+    *,
+    actor: Actor,
+    units: QuerySet[Unit] | None = None,
+    years: Sequence[int] | None = None,
+) -> int:
+    """Rebuild a measure's rows (of these units and years, or all) from the facts, audited."""
+    year_list = sorted(set(years)) if years is not None else None
+    with transaction.atomic():
+        rows = measure.rebuild(units=units, years=year_list)
+        audit_record(
+            actor=actor,
+            action="rollups.rebuild",
+            unit=None,
+            after={
+                "measure": measure.name,
+                "years": year_list or "all",
+                "units": "all" if units is None else units.count(),
+                "rows": rows,
+            },
+            object_repr=measure.name,
+        )
+    return rows
 
 
 # --- Reads -------------------------------------------------------------------------------------

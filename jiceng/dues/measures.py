@@ -2,7 +2,7 @@
 are `DuesRollup`, kept by deltas from payments (`rollups.apply_payment_delta`) and refreshed or
 rebuilt by one grouped SQL statement (`rollups.refresh_rows`, `rollups.rebuild_rows`)."""
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -107,17 +107,21 @@ class DuesMeasure(engine.Measure[CollectionRate]):
     def combine(self, rows: Iterable[Mapping[str, Any]]) -> CollectionRate:
         return sum((CollectionRate.from_row(row) for row in rows), CollectionRate())
 
-    def rebuild(self, *, units: QuerySet[Unit] | None = None) -> int:
+    def rebuild(
+        self, *, units: QuerySet[Unit] | None = None, years: Sequence[int] | None = None
+    ) -> int:
         if units is None:
-            return rollups.rebuild_rows()
+            return rollups.rebuild_rows(years=years)
+        unit_ids = units.order_by().values("pk")
         with transaction.atomic():
             rollups.refresh_rows(
                 members=_members_of(units),
-                rollups=rollups.Where.subquery("unit_id", units.order_by().values("pk")),
+                rollups=rollups.Where.subquery("unit_id", unit_ids),
                 grassroots=rollups.EVERYTHING,
-                years=None,
+                years=years,
             )
-        return DuesRollup.objects.filter(unit_id__in=units.order_by().values("pk")).count()
+        stored = DuesRollup.objects.filter(unit_id__in=unit_ids)
+        return (stored.filter(year__in=list(years)) if years is not None else stored).count()
 
 
 DUES = engine.register(DuesMeasure())

@@ -27,6 +27,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from jiceng.accounts.roles import Perm
+from jiceng.core import rollups as engine
 from jiceng.core.actor import Actor
 from jiceng.core.audit import audit_record, snapshot
 from jiceng.core.errors import ConflictError, DomainError
@@ -155,19 +156,13 @@ def rollup_follow_unit_move(*, unit: Unit, **_signal: object) -> None:
 
 
 def rollup_rebuild(*, actor: Actor | None = None, years: Iterable[int] | None = None) -> int:
-    """Recompute every roll-up row (of `years`, or all) from all members and payments in one
-    set-based statement. Returns the number of rows."""
-    year_list = sorted(set(years)) if years is not None else None
-    with transaction.atomic():
-        count = rollups.rebuild_rows(years=year_list)
-        audit_record(
-            actor=actor or Actor.system(),
-            action="dues.rollup.rebuild",
-            unit=None,
-            after={"years": year_list or "all", "rows": count},
-            object_repr=str(_("Dues roll-up")),
-        )
-    return count
+    """Recompute every dues roll-up row (of `years`, or all) from all members and payments in
+    one set-based statement, audited (the roll-up engine's `rebuild`). Returns the rows."""
+    from .measures import DUES
+
+    return engine.rebuild(
+        DUES, actor=actor or Actor.system(), years=None if years is None else list(years)
+    )
 
 
 # --- Standards ---------------------------------------------------------------------------------

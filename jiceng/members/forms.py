@@ -11,7 +11,7 @@ from jiceng.org.forms import DateInput, LockedForm
 
 from .identifiers import IdentifierError, check_credit_code, check_id_number
 from .imports.headers import FIELD_LABELS
-from .models import ExportFormat, ImportMode, Member, MemberImport, MemberStatus, MemberType
+from .models import ExportFormat, ImportMode, Member, MemberImport, MemberType
 from .selectors import INDUSTRIES
 
 
@@ -61,34 +61,6 @@ class MemberForm(LockedForm):
     @property
     def industries(self) -> list[str]:
         return INDUSTRIES
-
-
-class MemberFilterForm(StyledFormMixin, forms.Form):
-    q = forms.CharField(
-        label=_("Search"),
-        required=False,
-        max_length=60,
-        widget=forms.TextInput(
-            attrs={"placeholder": _("name, operator, code, phone or ID number")}
-        ),
-    )
-    member_type = forms.ChoiceField(
-        label=_("member type"), required=False, choices=[("", _("all types")), *MemberType.choices]
-    )
-    status = forms.ChoiceField(
-        label=_("status"), required=False, choices=[("", _("all statuses")), *MemberStatus.choices]
-    )
-    industry = forms.CharField(label=_("industry"), required=False, max_length=50)
-    join_year = forms.IntegerField(
-        label=_("join year"), required=False, min_value=1950, max_value=2100
-    )
-    flagged = forms.BooleanField(label=_("only flagged"), required=False)
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            css = field.widget.attrs.get("class", "")
-            field.widget.attrs["class"] = css.replace("form-select", "form-select form-select-sm")
 
 
 class MemberMoveForm(StyledFormMixin, forms.Form):

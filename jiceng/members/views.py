@@ -19,7 +19,6 @@ from jiceng.core.actor import Actor
 from jiceng.core.exports import csv_response
 from jiceng.core.files import serve_file
 from jiceng.core.http import AuthedRequest
-from jiceng.core.pagination import CappedPaginator
 from jiceng.core.scope import get_in_scope_or_404, require
 from jiceng.core.views import paginate, save_flow
 from jiceng.org.filters import filter_errors
@@ -82,7 +81,7 @@ def member_list(request: AuthedRequest, pk: int) -> HttpResponse:
         if not request.htmx:
             for line in filter_errors(filterset):
                 messages.error(request, line)
-    page = CappedPaginator(members, settings.PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, members)
     query = "&".join(f"{k}={v}" for k, v in filters.as_query().items())
     context.update(
         {

@@ -357,13 +357,15 @@ def seed_demo(*, scale: str = "small", seed: int = 2009, members: int | None = N
         scale=scale,
         rng=rng,
         members=members,
-        units=[*grassroots, *branches] if not national else [],
+        units=[*grassroots, *branches],
     )
     return SeedResult(units=len(all_units), accounts=accounts, members=member_count)
 
 
 def _seed_domains(*, scale: str, rng: random.Random, members: int | None, units: list[Unit]) -> int:
-    """Members, then their dues (set-based over the members table), then activities."""
+    """Members, then their dues (set-based over the members table), then activities,
+    complaints and rules documents for every grassroots association and branch in `units` (at
+    national scale too: its activity pages are benchmarked, `bench_tree`)."""
     from jiceng.activities.demo import seed_activities
     from jiceng.dues.demo import seed_dues
     from jiceng.members.demo import associations, seed_members

@@ -4,7 +4,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, QuerySet
 
 from jiceng.core.scope import in_scope
 
@@ -52,19 +52,6 @@ def unit_level_counts(*, unit: Unit) -> list[tuple[str, str, int]]:
 
 def unit_children(*, unit: Unit) -> QuerySet[Unit]:
     return Unit.objects.filter(parent=unit).order_by("code")
-
-
-def unit_search(*, user: "User", query: str, level: str = "") -> QuerySet[Unit]:
-    """Units in the user's subtree whose name contains, or code starts with, the query."""
-    qs = in_scope(Unit.objects.all(), user)
-    query = query.strip()
-    if query:
-        qs = qs.filter(
-            Q(name__contains=query) | Q(short_name__contains=query) | Q(code__startswith=query)
-        )
-    if level:
-        qs = qs.filter(level=level)
-    return qs.select_related("parent").order_by("code")
 
 
 FIVE_HAVES = ("staff", "venue", "funds", "equipment", "duties")

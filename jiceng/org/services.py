@@ -1,6 +1,5 @@
 """Writes to the tree and to unit profiles. Each service owns its transaction and audit entry."""
 
-import secrets
 from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError
@@ -183,8 +182,6 @@ def profile_item_create(*, actor: Actor, unit: Unit, model: type[P], data: dict[
     authorize(actor, Perm.PROFILE_EDIT, unit)
     with transaction.atomic():
         item = model(unit=unit, **data)
-        if isinstance(item, VenuePhoto):
-            item.upload_token = secrets.token_hex(16)
         item.full_clean()
         item.save()
         audit_record(

@@ -1,10 +1,8 @@
 """Pages of the tree: browse, search, edit units and their profiles. Thin: parse, call, render."""
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
@@ -71,7 +69,7 @@ def unit_search(request: AuthedRequest) -> HttpResponse:
                 messages.error(request, line)
     query = request.GET.get("q", "")[:50]
     level = filterset.form.cleaned_data.get("level", "") if filterset.is_bound else ""
-    page = Paginator(results, settings.PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, results)
     template = "org/_search_results.html" if request.htmx else "org/unit_search.html"
     return render(
         request, template, {"query": query, "level": level, "page": page, "levels": Level}

@@ -9,7 +9,7 @@ from .complaint import (
     ComplaintState,
 )
 from .recognition import Honour, HonourLevel, MediaReport
-from .rollups import ActivityRollup, ComplaintRollup, RulesRollup
+from .rollups import ActivityRollup, ComplaintRollup, RecognitionRollup, RulesRollup
 from .rules import RuleDocument, RuleItem
 
 __all__ = [
@@ -29,6 +29,7 @@ __all__ = [
     "Honour",
     "HonourLevel",
     "MediaReport",
+    "RecognitionRollup",
     "RuleDocument",
     "RuleItem",
     "RulesRollup",

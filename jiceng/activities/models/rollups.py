@@ -75,3 +75,25 @@ class RulesRollup(SummaryRow):
             models.Index(fields=["province", "year"], name="rules_rollup_prov_year"),
             models.Index(fields=["grassroots", "year"], name="rules_rollup_gr_year"),
         ]
+
+
+class RecognitionRollup(SummaryRow):
+    """A unit's own honours of one level (`kind` = the level) or media reports (`kind` =
+    "media") dated in one year."""
+
+    kind = models.CharField(max_length=16)
+    items = models.IntegerField(default=0)
+
+    KEYS = ("kind",)
+    FIGURES = ("items",)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit", "year", "kind"], name="recognition_rollup_unit_year_kind"
+            )
+        ]
+        indexes = [
+            models.Index(fields=["year", "province"], name="recognition_rollup_year_prov"),
+            models.Index(fields=["grassroots", "year"], name="recognition_rollup_gr_year"),
+        ]

@@ -11,6 +11,7 @@ from jiceng.core.locking import delete_locked, save_locked
 from jiceng.core.scope import authorize
 from jiceng.org.models import Unit
 
+from ..measures import recognition_delta
 from ..models import Honour, MediaReport
 from ._common import (
     apply_file_changes,
@@ -43,6 +44,7 @@ def _create(*, actor: Actor, model: type[R], unit: Unit, data: dict[str, Any]) -
     try:
         with transaction.atomic():
             record.save()
+            recognition_delta(record, +1)
             audit_record(
                 actor=actor,
                 action=f"{ACTION[model]}.create",
@@ -64,10 +66,14 @@ def _update(*, actor: Actor, record: R, data: dict[str, Any], expected_lock_vers
     before = snapshot(record, model.EDITABLE_FIELDS)
     stored, replaced = apply_file_changes(record, data, [FILE_FIELD[model]])
     with new_files_removed_on_error(stored), transaction.atomic():
+        previous = model._default_manager.filter(pk=record.pk).first()
         for name, value in data.items():
             setattr(record, name, value)
         record.full_clean()
         save_locked(record, expected_lock_version=expected_lock_version, fields=list(data))
+        if previous is not None:
+            recognition_delta(previous, -1)
+        recognition_delta(record, +1)
         audit_record(
             actor=actor,
             action=f"{ACTION[model]}.update",
@@ -86,7 +92,10 @@ def _delete(*, actor: Actor, record: R, expected_lock_version: int) -> None:
     authorize(actor, Perm.RECOGNITION_EDIT, record.unit)
     with transaction.atomic():
         before = snapshot(record, model.EDITABLE_FIELDS)
+        previous = model._default_manager.filter(pk=record.pk).first()
         delete_locked(record, expected_lock_version=expected_lock_version)
+        if previous is not None:
+            recognition_delta(previous, -1)
         audit_record(
             actor=actor,
             action=f"{ACTION[model]}.delete",

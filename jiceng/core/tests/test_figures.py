@@ -26,6 +26,8 @@ def test_every_app_registers_its_figures():
         "complaints.response_hours",
         "rules.coverage",
         "org.five_haves",
+        "recognition.honours",
+        "recognition.media_reports",
     } <= set(registry())
 
 

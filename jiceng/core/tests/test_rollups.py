@@ -13,18 +13,28 @@ from hypothesis import strategies as st
 
 from conftest import Tree
 from jiceng.activities import services
-from jiceng.activities.measures import ACTIVITIES, COMPLAINTS, RULES
-from jiceng.activities.models import Activity, ActivityKind, ActivityRollup, RuleItem
+from jiceng.activities.measures import ACTIVITIES, COMPLAINTS, RECOGNITION, RULES
+from jiceng.activities.models import (
+    Activity,
+    ActivityKind,
+    ActivityRollup,
+    Honour,
+    HonourLevel,
+    RuleItem,
+)
 from jiceng.activities.tests.helpers import SYSTEM, adopt, make_activity, make_complaint, move
 from jiceng.core import rollups
 from jiceng.core.actor import Actor
+from jiceng.core.models import AuditEntry
 from jiceng.org.anchors import anchors_of, rewrite_anchors
 from jiceng.org.models import Unit
 from jiceng.org.services import unit_move
 
 TODAY = timezone.localdate()
 
-write = st.sampled_from(["create", "create_old", "update", "delete", "complain", "advance"])
+write = st.sampled_from(
+    ["create", "create_old", "update", "delete", "complain", "advance", "honour", "unhonour"]
+)
 
 
 @pytest.mark.django_db
@@ -60,11 +70,35 @@ def test_deltas_from_any_sequence_of_writes_equal_a_rebuild(tree: Tree, steps):
             )
         elif action == "complain" and unit != tree.hefei:
             make_complaint(unit)
+        elif action == "honour":
+            services.honour_create(
+                actor=SYSTEM,
+                unit=unit,
+                data={
+                    "title": "先进基层协会",
+                    "level": HonourLevel.values[index],
+                    "issuer": "安徽省个私协会",
+                    "date": TODAY - datetime.timedelta(days=200 * index),
+                },
+            )
+        elif action == "unhonour":
+            honour = Honour.objects.filter(unit=unit).first()
+            if honour is not None:
+                services.honour_update(
+                    actor=SYSTEM,
+                    honour=honour,
+                    data={"level": HonourLevel.values[-1]},
+                    expected_lock_version=honour.lock_version,
+                )
+                honour.refresh_from_db()
+                services.honour_delete(
+                    actor=SYSTEM, honour=honour, expected_lock_version=honour.lock_version
+                )
         elif action == "advance":
             complaint = unit.complaints.filter(state="received").first()
             if complaint is not None:
                 move(complaint, "in_progress" if index % 2 else "resolved")
-    for measure in (ACTIVITIES, COMPLAINTS, RULES):
+    for measure in (ACTIVITIES, COMPLAINTS, RULES, RECOGNITION):
         assert rollups.differences(measure) == [], measure.name
 
 
@@ -131,6 +165,8 @@ def test_rebuild_command_checks_and_repairs(tree: Tree, capsys):
         call_command("rebuild_rollups", "--check", "--measure", "activities")
     assert "1 difference(s)" in capsys.readouterr().out
     call_command("rebuild_rollups", "--measure", "activities")
+    after = AuditEntry.objects.get(action="rollups.rebuild").after or {}
+    assert after["measure"] == "activities" and after["rows"] == 1
     call_command("rebuild_rollups", "--check")
     assert "activities: 0 difference(s)" in capsys.readouterr().out
 

@@ -188,9 +188,9 @@ def test_rebuild_command_gives_the_same_rows(tree: Tree, capsys):
         pay(m, "100", year=2024)
         pay(m, str(50 * i + 1))
     incremental = rollup_rows()
-    call_command("rebuild_dues_rollups")
+    call_command("rebuild_rollups", "--measure", "dues")
     assert rollup_rows() == incremental
-    call_command("rebuild_dues_rollups", "--year", "2024")
+    call_command("rebuild_rollups", "--measure", "dues", "--year", "2024")
     assert rollup_rows() == incremental
     assert "rows" in capsys.readouterr().out
 

@@ -122,7 +122,6 @@ def photo_path(instance: "VenuePhoto", filename: str) -> str:
 class VenuePhoto(ProfileItem):
     image = PhotoField(_("photo"), upload_to=RandomUploadTo("venue-photos"))
     caption = models.CharField(_("caption"), max_length=100, blank=True)
-    upload_token = models.CharField(max_length=32, editable=False)
 
     class Meta:
         verbose_name = _("venue photo")
