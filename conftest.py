@@ -11,8 +11,10 @@ import itertools
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
+from django.conf import settings as django_settings
 from django.test import Client
 from django.utils import translation
 
@@ -42,6 +44,14 @@ def _fresh_cache() -> Iterator[None]:
 
     cache.clear()
     yield
+
+
+@pytest.fixture
+def media_in_tmp(settings, tmp_path: Path) -> Path:
+    """Uploads stored in a directory of the test's own (use it, or wrap it in an autouse
+    fixture for a whole app)."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
 
 
 def make_unit(parent: Unit | None, level: str, code: str, name: str, **extra: object) -> Unit:
@@ -124,7 +134,14 @@ def people(tree: Tree) -> People:
     )
 
 
-def client_for(user: User) -> Client:
+def with_language(client: Client, language: str) -> Client:
+    """Pages speak Chinese unless the language cookie says otherwise."""
+    client.cookies[django_settings.LANGUAGE_COOKIE_NAME] = language
+    return client
+
+
+def client_for(user: User, *, language: str | None = None) -> Client:
+    """A client signed in as `user`; with `language`, pages read in it (tests read "en")."""
     client = Client()
     client.force_login(user, backend="jiceng.accounts.backends.UsernameOrPhoneBackend")
-    return client
+    return client if language is None else with_language(client, language)

@@ -18,7 +18,7 @@ memory. Then:
 
 import datetime
 import tempfile
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -53,6 +53,16 @@ class Column(Generic[R]):
     value: Callable[[R], Cell]
     #: Width in the .xlsx, in characters.
     width: float = 16
+
+
+def value_of(name: str) -> Callable[[Mapping[str, Any]], Any]:
+    """A column value: the row's `name` (rows from `.values()`)."""
+    return lambda row: row[name]
+
+
+def label_of(name: str, labels: Mapping[Any, Any]) -> Callable[[Mapping[str, Any]], str]:
+    """A column value: the label of the row's `name` among `labels` (a model's choices)."""
+    return lambda row: str(labels.get(row[name], row[name]))
 
 
 @dataclass

@@ -21,7 +21,9 @@ from jiceng.core.exports import (
     Column,
     Export,
     csv_chunks,
+    label_of,
     neutralise,
+    value_of,
     write_to_job,
     write_xlsx,
 )
@@ -66,14 +68,6 @@ _FIELDS = (
 Row = dict[str, Any]
 
 
-def _field(name: str) -> Any:
-    return lambda row: row[name]
-
-
-def _choice(name: str, labels: dict[str, Any]) -> Any:
-    return lambda row: str(labels.get(row[name], row[name]))
-
-
 def _id_number(unmasked: bool) -> Any:
     def get(row: Row) -> str:
         encrypted = row["id_number_encrypted"]
@@ -94,19 +88,19 @@ def _phone(unmasked: bool) -> Any:
 def columns(*, unmasked: bool) -> list[Column[Row]]:
     """The columns, titled in the reader's language; the import recognises the titles."""
     return [
-        Column(_("business name"), _field("business_name"), width=28),
-        Column(_("operator"), _field("operator")),
-        Column(_("member type"), _choice("member_type", dict(MemberType.choices))),
-        Column(_("unified social credit code"), _field("credit_code")),
-        Column(_("registration number"), _field("registration_number")),
+        Column(_("business name"), value_of("business_name"), width=28),
+        Column(_("operator"), value_of("operator")),
+        Column(_("member type"), label_of("member_type", dict(MemberType.choices))),
+        Column(_("unified social credit code"), value_of("credit_code")),
+        Column(_("registration number"), value_of("registration_number")),
         Column(_("ID number"), _id_number(unmasked)),
         Column(_("phone"), _phone(unmasked)),
-        Column(_("industry"), _field("industry")),
-        Column(_("address"), _field("address")),
-        Column(_("join date"), _field("join_date")),
-        Column(_("status"), _choice("status", dict(MemberStatus.choices))),
-        Column(pgettext("export column", "unit"), _field("unit__name"), width=24),
-        Column(_("unit code"), _field("unit__code")),
+        Column(_("industry"), value_of("industry")),
+        Column(_("address"), value_of("address")),
+        Column(_("join date"), value_of("join_date")),
+        Column(_("status"), label_of("status", dict(MemberStatus.choices))),
+        Column(pgettext("export column", "unit"), value_of("unit__name"), width=24),
+        Column(_("unit code"), value_of("unit__code")),
     ]
 
 

@@ -7,7 +7,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from jiceng.core.exports import Column, Export
+from jiceng.core.exports import Column, Export, label_of, value_of
 
 from .models import Level, Status, Unit
 
@@ -26,25 +26,17 @@ _FIELDS = (
 Row = dict[str, Any]
 
 
-def _field(name: str) -> Any:
-    return lambda row: row[name]
-
-
-def _choice(name: str, labels: dict[str, Any]) -> Any:
-    return lambda row: str(labels.get(row[name], row[name]))
-
-
 def columns() -> list[Column[Row]]:
     return [
-        Column(_("code"), _field("code")),
-        Column(_("name"), _field("name"), width=32),
-        Column(_("short name"), _field("short_name")),
-        Column(_("level"), _choice("level", dict(Level.choices))),
-        Column(_("status"), _choice("status", dict(Status.choices))),
-        Column(_("parent code"), _field("parent__code")),
-        Column(_("contact person"), _field("contact_person")),
-        Column(_("phone"), _field("phone")),
-        Column(_("address"), _field("address"), width=32),
+        Column(_("code"), value_of("code")),
+        Column(_("name"), value_of("name"), width=32),
+        Column(_("short name"), value_of("short_name")),
+        Column(_("level"), label_of("level", dict(Level.choices))),
+        Column(_("status"), label_of("status", dict(Status.choices))),
+        Column(_("parent code"), value_of("parent__code")),
+        Column(_("contact person"), value_of("contact_person")),
+        Column(_("phone"), value_of("phone")),
+        Column(_("address"), value_of("address"), width=32),
     ]
 
 

@@ -116,7 +116,13 @@ class DutyForm(LockedForm):
 
 
 class DateInput(forms.DateInput):
+    """A browser date picker. Its value must be ISO (2026-05-01) in every language: the
+    Chinese locale's 2026/05/01 leaves the picker empty and an unchanged save would erase it."""
+
     input_type = "date"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs, format="%Y-%m-%d")
 
 
 class LeadershipForm(LockedForm):

@@ -1,11 +1,14 @@
 """Playwright driving Debian's Chromium (no browser download) against the live server."""
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from django.conf import settings
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page, expect, sync_playwright
+
+from conftest import PASSWORD
 
 CHROMIUM = "/usr/bin/chromium"
 SHOTS = Path(settings.VAR_DIR) / "screenshots"
@@ -43,3 +46,16 @@ def page(browser: Browser) -> Iterator[Page]:
 def shot(page: Page, name: str) -> None:
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+
+
+def sign_in(page: Page, base: str, username: str, *, on_phone: bool = False) -> None:
+    """Sign in through the login form; on a phone the name sits behind the menu, so wait
+    for the unit page instead."""
+    page.goto(f"{base}/login/")
+    page.get_by_label("用户名或手机号").fill(username)
+    page.get_by_label("密码").fill(PASSWORD)
+    page.get_by_test_id("sign-in").click()
+    if on_phone:
+        page.wait_for_url(re.compile(r"/units/\d+/"))
+    else:
+        expect(page.get_by_test_id("whoami")).to_be_visible()

@@ -9,8 +9,7 @@ from conftest import People, Tree
 from jiceng.activities import antiabuse
 from jiceng.activities.models import Complaint
 
-from .conftest import shot
-from .test_flows import sign_in
+from .conftest import shot, sign_in
 
 pytestmark = pytest.mark.browser
 

@@ -20,8 +20,7 @@ from jiceng.dues.models import Payment
 from jiceng.dues.tests.helpers import set_standards
 from jiceng.members.tests.factories import id_number, make_member
 
-from .conftest import shot
-from .test_flows import sign_in
+from .conftest import shot, sign_in
 
 pytestmark = pytest.mark.browser
 

@@ -5,19 +5,11 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from conftest import PASSWORD, People, Tree
+from conftest import People, Tree
 
-from .conftest import shot
+from .conftest import shot, sign_in
 
 pytestmark = pytest.mark.browser
-
-
-def sign_in(page: Page, base: str, username: str) -> None:
-    page.goto(f"{base}/login/")
-    page.get_by_label("用户名或手机号").fill(username)
-    page.get_by_label("密码").fill(PASSWORD)
-    page.get_by_test_id("sign-in").click()
-    expect(page.get_by_test_id("whoami")).to_be_visible()
 
 
 def test_secretary_edits_the_venue_and_sees_it_in_the_history(
@@ -85,7 +77,7 @@ def test_phone_width_layout(browser, live_server, tree: Tree, people: People):
         locale="zh-CN", viewport={"width": 375, "height": 740}, is_mobile=True, has_touch=True
     )
     page = context.new_page()
-    sign_in_mobile(page, live_server.url)
+    sign_in(page, live_server.url, "hefei", on_phone=True)
     overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
     assert overflow <= 0, f"the page is {overflow}px wider than the phone"
     page.get_by_role("button", name="菜单").click()
@@ -93,11 +85,3 @@ def test_phone_width_layout(browser, live_server, tree: Tree, people: People):
     page.wait_for_timeout(400)  # let the menu finish opening
     shot(page, "phone")
     context.close()
-
-
-def sign_in_mobile(page: Page, base: str) -> None:
-    page.goto(f"{base}/login/")
-    page.get_by_label("用户名或手机号").fill("hefei")
-    page.get_by_label("密码").fill(PASSWORD)
-    page.get_by_test_id("sign-in").click()
-    page.wait_for_url(re.compile(r"/units/\d+/"))

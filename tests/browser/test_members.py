@@ -15,8 +15,7 @@ from jiceng.members.models import Member
 from jiceng.members.tests.factories import credit_code
 from jiceng.members.tests.rosters import write_xlsx
 
-from .conftest import shot
-from .test_flows import sign_in
+from .conftest import shot, sign_in
 
 pytestmark = pytest.mark.browser
 

@@ -8,11 +8,11 @@ from conftest import Tree
 from jiceng.accounts.roles import Perm
 from jiceng.activities import services
 from jiceng.activities.models import RuleItem
-from jiceng.core.tests.access import Case
+from jiceng.core.tests.access import UNIT, Case, pk_of
+from jiceng.core.tests.uploads import image_upload, pdf_upload
 
-from .helpers import SYSTEM, adopt, image_upload, make_activity, make_complaint, pdf_upload
+from .helpers import SYSTEM, adopt, make_activity, make_complaint
 
-UNIT = lambda o: {"pk": o.tree.branch.pk}  # noqa: E731
 PUBLIC = lambda o: {"code": o.tree.branch.code}  # noqa: E731
 
 CASES: dict[str, Case] = {
@@ -20,30 +20,24 @@ CASES: dict[str, Case] = {
     "activities:activity_list": Case("object", kwargs=UNIT),
     "activities:activity_rollup": Case("object", kwargs=UNIT),
     "activities:activity_create": Case("object", Perm.ACTIVITY_EDIT, kwargs=UNIT),
-    "activities:activity_detail": Case("object", kwargs=lambda o: {"pk": o.activity.pk}),
-    "activities:activity_edit": Case(
-        "object", Perm.ACTIVITY_EDIT, kwargs=lambda o: {"pk": o.activity.pk}
-    ),
-    "activities:activity_delete": Case(
-        "object", Perm.ACTIVITY_EDIT, "post", lambda o: {"pk": o.activity.pk}
-    ),
-    "activities:activity_photo_add": Case(
-        "object", Perm.ACTIVITY_EDIT, kwargs=lambda o: {"pk": o.activity.pk}
-    ),
+    "activities:activity_detail": Case("object", kwargs=pk_of("activity")),
+    "activities:activity_edit": Case("object", Perm.ACTIVITY_EDIT, kwargs=pk_of("activity")),
+    "activities:activity_delete": Case("object", Perm.ACTIVITY_EDIT, "post", pk_of("activity")),
+    "activities:activity_photo_add": Case("object", Perm.ACTIVITY_EDIT, kwargs=pk_of("activity")),
     "activities:activity_photo_delete": Case(
-        "object", Perm.ACTIVITY_EDIT, "post", lambda o: {"pk": o.activity_photo.pk}
+        "object", Perm.ACTIVITY_EDIT, "post", pk_of("activity_photo")
     ),
-    "activities:activity_photo": Case("object", kwargs=lambda o: {"pk": o.activity_photo.pk}),
+    "activities:activity_photo": Case("object", kwargs=pk_of("activity_photo")),
     # Complaints
     "activities:complaint_list": Case("object", kwargs=UNIT),
     "activities:complaint_rollup": Case("object", kwargs=UNIT),
     "activities:complaint_create": Case("object", Perm.COMPLAINT_HANDLE, kwargs=UNIT),
-    "activities:complaint_detail": Case("object", kwargs=lambda o: {"pk": o.complaint.pk}),
+    "activities:complaint_detail": Case("object", kwargs=pk_of("complaint")),
     "activities:complaint_transition": Case(
         "object",
         Perm.COMPLAINT_HANDLE,
         "post",
-        lambda o: {"pk": o.complaint.pk},
+        pk_of("complaint"),
         data=lambda o: {"to_state": "in_progress", "response": "", "lock_version": 1},
     ),
     "activities:public_complaint_new": Case("public", kwargs=PUBLIC),
@@ -56,47 +50,43 @@ CASES: dict[str, Case] = {
         kwargs=lambda o: {"pk": o.tree.branch.pk, "item_pk": o.rule_item.pk},
     ),
     "activities:rule_document_delete": Case(
-        "object", Perm.RULES_EDIT, "post", lambda o: {"pk": o.rule_document.pk}
+        "object", Perm.RULES_EDIT, "post", pk_of("rule_document")
     ),
-    "activities:rule_document_file": Case("object", kwargs=lambda o: {"pk": o.rule_document.pk}),
+    "activities:rule_document_file": Case("object", kwargs=pk_of("rule_document")),
     "activities:rule_checklist": Case(
         "list", Perm.RULES_CHECKLIST_MANAGE, marker=lambda o: o.spare_item.name
     ),
     "activities:rule_item_create": Case("list", Perm.RULES_CHECKLIST_MANAGE),
     "activities:rule_item_edit": Case(
-        "object", Perm.RULES_CHECKLIST_MANAGE, kwargs=lambda o: {"pk": o.spare_item.pk}
+        "object", Perm.RULES_CHECKLIST_MANAGE, kwargs=pk_of("spare_item")
     ),
     "activities:rule_item_move": Case(
         "object",
         Perm.RULES_CHECKLIST_MANAGE,
         "post",
-        lambda o: {"pk": o.spare_item.pk},
+        pk_of("spare_item"),
         data=lambda o: {"direction": "up"},
     ),
     "activities:rule_item_toggle": Case(
-        "object", Perm.RULES_CHECKLIST_MANAGE, "post", lambda o: {"pk": o.spare_item.pk}
+        "object", Perm.RULES_CHECKLIST_MANAGE, "post", pk_of("spare_item")
     ),
     "activities:rule_item_delete": Case(
-        "object", Perm.RULES_CHECKLIST_MANAGE, "post", lambda o: {"pk": o.spare_item.pk}
+        "object", Perm.RULES_CHECKLIST_MANAGE, "post", pk_of("spare_item")
     ),
     # Recognition
     "activities:recognition": Case("object", kwargs=UNIT),
     "activities:honour_create": Case("object", Perm.RECOGNITION_EDIT, kwargs=UNIT),
-    "activities:honour_edit": Case(
-        "object", Perm.RECOGNITION_EDIT, kwargs=lambda o: {"pk": o.honour.pk}
-    ),
-    "activities:honour_delete": Case(
-        "object", Perm.RECOGNITION_EDIT, "post", lambda o: {"pk": o.honour.pk}
-    ),
-    "activities:honour_file": Case("object", kwargs=lambda o: {"pk": o.honour.pk}),
+    "activities:honour_edit": Case("object", Perm.RECOGNITION_EDIT, kwargs=pk_of("honour")),
+    "activities:honour_delete": Case("object", Perm.RECOGNITION_EDIT, "post", pk_of("honour")),
+    "activities:honour_file": Case("object", kwargs=pk_of("honour")),
     "activities:media_report_create": Case("object", Perm.RECOGNITION_EDIT, kwargs=UNIT),
     "activities:media_report_edit": Case(
-        "object", Perm.RECOGNITION_EDIT, kwargs=lambda o: {"pk": o.media_report.pk}
+        "object", Perm.RECOGNITION_EDIT, kwargs=pk_of("media_report")
     ),
     "activities:media_report_delete": Case(
-        "object", Perm.RECOGNITION_EDIT, "post", lambda o: {"pk": o.media_report.pk}
+        "object", Perm.RECOGNITION_EDIT, "post", pk_of("media_report")
     ),
-    "activities:media_report_file": Case("object", kwargs=lambda o: {"pk": o.media_report.pk}),
+    "activities:media_report_file": Case("object", kwargs=pk_of("media_report")),
 }
 
 

@@ -1,54 +1,19 @@
-"""Test data for the app: uploads of each kind, and records made through the services."""
+"""Test data for the app: records made through the services. Uploads of each kind are in
+jiceng/core/tests/uploads.py."""
 
 import datetime
-import io
 import time
-import zipfile
 from typing import Any
 
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
-from PIL import Image
 
 from jiceng.activities import antiabuse, services
 from jiceng.activities.models import Activity, ActivityKind, Complaint, RuleItem
 from jiceng.core.actor import Actor
+from jiceng.core.tests.uploads import pdf_upload
 from jiceng.org.models import Unit
 
 SYSTEM = Actor.system()
-PDF = b"%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n"
-
-
-def image_upload(name: str = "photo.png", fmt: str = "PNG", size: int = 8) -> SimpleUploadedFile:
-    buffer = io.BytesIO()
-    Image.new("RGB", (size, size), "red").save(buffer, fmt)
-    return SimpleUploadedFile(name, buffer.getvalue(), content_type=f"image/{fmt.lower()}")
-
-
-def pdf_upload(name: str = "rules.pdf") -> SimpleUploadedFile:
-    return SimpleUploadedFile(name, PDF, content_type="application/pdf")
-
-
-def docx_upload(name: str = "rules.docx") -> SimpleUploadedFile:
-    """A Word document: a zip with the OOXML parts that make it one."""
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr("[Content_Types].xml", "<Types/>")
-        archive.writestr("word/document.xml", "<w:document/>")
-    return SimpleUploadedFile(name, buffer.getvalue(), content_type="application/octet-stream")
-
-
-def zip_upload(name: str = "rules.docx") -> SimpleUploadedFile:
-    """A plain zip, named like a Word document."""
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr("run.js", "alert(1)")
-    return SimpleUploadedFile(name, buffer.getvalue(), content_type="application/octet-stream")
-
-
-def exe_upload(name: str = "rules.pdf") -> SimpleUploadedFile:
-    """A program pretending to be a PDF by its name."""
-    return SimpleUploadedFile(name, b"MZ\x90\x00" + b"\x00" * 60, content_type="application/pdf")
 
 
 def make_activity(unit: Unit, **extra: Any) -> Activity:
@@ -115,11 +80,3 @@ def adopt(unit: Unit, item: RuleItem, on: datetime.date | None = None) -> Any:
         item=item,
         data={"document": pdf_upload(), "adopted_on": on or datetime.date(2020, 5, 1)},
     )
-
-
-def english(client: Any) -> Any:
-    """Pages speak Chinese unless the language cookie says otherwise; tests read English."""
-    from django.conf import settings
-
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    return client

@@ -14,8 +14,9 @@ from jiceng.activities.models import MAX_PHOTOS_PER_ACTIVITY, Activity, Activity
 from jiceng.core.actor import Actor
 from jiceng.core.errors import ConflictError, ForbiddenAction
 from jiceng.core.models import AuditEntry
+from jiceng.core.tests.uploads import image_upload
 
-from .helpers import SYSTEM, image_upload, make_activity
+from .helpers import SYSTEM, make_activity
 
 THIS_YEAR = timezone.localdate().year
 

@@ -9,14 +9,14 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from conftest import Tree
+from conftest import Tree, with_language
 from jiceng.activities import antiabuse
 from jiceng.activities.models import Complaint
 from jiceng.core.errors import DomainError
 from jiceng.core.models import AuditEntry
 from jiceng.org.models import Unit
 
-from .helpers import english, old_stamp, public_data
+from .helpers import old_stamp, public_data
 
 
 def _url(unit: Unit) -> str:
@@ -24,7 +24,9 @@ def _url(unit: Unit) -> str:
 
 
 def _post(unit: Unit, address: str = "203.0.113.9", **extra):
-    return english(Client(REMOTE_ADDR=address)).post(_url(unit), public_data(unit, **extra))
+    return with_language(Client(REMOTE_ADDR=address), "en").post(
+        _url(unit), public_data(unit, **extra)
+    )
 
 
 # --- The signed timestamp ----------------------------------------------------------------------

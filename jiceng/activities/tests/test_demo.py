@@ -18,6 +18,7 @@ from jiceng.activities.models import (
     RuleDocument,
 )
 from jiceng.core.models import AuditEntry
+from jiceng.core.tests.helpers import add_children
 from jiceng.org.models import Level, Unit
 
 
@@ -49,24 +50,9 @@ def test_seed_gives_every_association_and_branch_records_that_pass_validation(tr
     )
 
 
-def _add_grassroots(parent: Unit, n: int) -> None:
-    parent.refresh_from_db()
-    Unit.objects.bulk_create(
-        Unit(
-            path=Unit._get_path(parent.path, parent.depth + 1, parent.numchild + i + 1),
-            depth=parent.depth + 1,
-            parent=parent,
-            code=f"{parent.code}{parent.numchild + i + 1:03d}",
-            name=f"演示单位{i}",
-            level=Level.GRASSROOTS,
-        )
-        for i in range(n)
-    )
-
-
 def test_seed_queries_do_not_grow_with_the_number_of_units(tree: Tree):
-    _add_grassroots(tree.hefei, 20)
-    _add_grassroots(tree.nanjing, 400)
+    add_children(tree.hefei, 20)
+    add_children(tree.nanjing, 400)
     small_set = list(Unit.objects.filter(parent=tree.hefei, level=Level.GRASSROOTS))
     large_set = list(Unit.objects.filter(parent=tree.nanjing, level=Level.GRASSROOTS))
     with CaptureQueriesContext(connection) as small:

@@ -11,8 +11,9 @@ from jiceng.activities.models import Honour, MediaReport
 from jiceng.core.actor import Actor
 from jiceng.core.errors import ConflictError, ForbiddenAction
 from jiceng.core.models import AuditEntry
+from jiceng.core.tests.uploads import docx_upload, exe_upload, pdf_upload, zip_upload
 
-from .helpers import SYSTEM, docx_upload, exe_upload, pdf_upload, zip_upload
+from .helpers import SYSTEM
 
 
 def commend(unit, **extra):

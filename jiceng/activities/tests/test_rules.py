@@ -14,8 +14,9 @@ from jiceng.activities.models import RuleDocument, RuleItem
 from jiceng.core.actor import Actor
 from jiceng.core.errors import ConflictError, DomainError, ForbiddenAction
 from jiceng.core.models import AuditEntry
+from jiceng.core.tests.uploads import exe_upload, pdf_upload
 
-from .helpers import SYSTEM, adopt, exe_upload, items, pdf_upload
+from .helpers import SYSTEM, adopt, items
 
 
 def test_the_seeded_checklist_has_ten_items_in_both_languages(db):

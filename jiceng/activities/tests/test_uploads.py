@@ -6,8 +6,9 @@ from django.urls import reverse
 
 from conftest import People, Tree, client_for
 from jiceng.activities.models import ActivityPhoto, RuleDocument, RuleItem
+from jiceng.core.tests.uploads import docx_upload, pdf_upload, zip_upload
 
-from .helpers import docx_upload, english, make_activity, pdf_upload, zip_upload
+from .helpers import make_activity
 
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
@@ -20,7 +21,7 @@ def _rule_url(tree: Tree) -> str:
 
 
 def test_a_zip_renamed_docx_is_refused_with_a_clear_message(tree: Tree, people: People):
-    c = english(client_for(people.shushan_secretary))
+    c = client_for(people.shushan_secretary, language="en")
     response = c.post(
         _rule_url(tree), {"document": zip_upload("财务制度.docx"), "adopted_on": "2021-03-01"}
     )
@@ -59,7 +60,7 @@ def test_a_pdf_uploaded_as_a_web_page_is_downloaded_as_a_pdf(tree: Tree, people:
 def test_a_text_file_named_jpg_is_refused_as_an_activity_photo(tree: Tree, people: People):
     activity = make_activity(tree.branch)
     fake = SimpleUploadedFile("现场.jpg", b"<svg onload=alert(1)>", content_type="image/jpeg")
-    response = english(client_for(people.branch_staff)).post(
+    response = client_for(people.branch_staff, language="en").post(
         reverse("activities:activity_photo_add", kwargs={"pk": activity.pk}), {"image": fake}
     )
     assert response.status_code == 200

@@ -1,10 +1,9 @@
 """The app's pages: what they show, what they refuse, and query counts that stay flat."""
 
 import datetime
+from typing import Any
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -19,25 +18,13 @@ from jiceng.activities.models import (
     RuleDocument,
     RuleItem,
 )
-from jiceng.org.models import Level, Unit
+from jiceng.core.tests.helpers import add_children, assert_queries_flat
+from jiceng.core.tests.uploads import exe_upload, image_upload, pdf_upload
+from jiceng.org.models import Unit
 
-from .helpers import (
-    adopt,
-    english,
-    exe_upload,
-    image_upload,
-    items,
-    make_activity,
-    make_complaint,
-    move,
-    pdf_upload,
-)
+from .helpers import adopt, items, make_activity, make_complaint, move
 
 TODAY = timezone.localdate()
-
-
-def client(user):
-    return english(client_for(user))
 
 
 # --- Flat query counts -------------------------------------------------------------------------
@@ -45,23 +32,7 @@ def client(user):
 
 def _add_children_with_records(parent: Unit, n: int) -> None:
     """n grassroots children under `parent`, each with a record of every kind, set-based."""
-    parent.refresh_from_db()
-    start = parent.numchild
-    units = Unit.objects.bulk_create(
-        [
-            Unit(
-                path=Unit._get_path(parent.path, parent.depth + 1, start + i + 1),
-                depth=parent.depth + 1,
-                parent=parent,
-                code=f"{parent.code}{start + i + 1:03d}",
-                name=f"单位{start + i}",
-                level=Level.GRASSROOTS,
-            )
-            for i in range(n)
-        ],
-        batch_size=500,
-    )
-    Unit.objects.filter(pk=parent.pk).update(numchild=start + n)
+    units = add_children(parent, n)
     item = RuleItem.objects.get(code="charter")
     now = timezone.now()
     Activity.objects.bulk_create(
@@ -91,13 +62,6 @@ def _add_children_with_records(parent: Unit, n: int) -> None:
     )
 
 
-def _queries(c, url: str) -> int:
-    with CaptureQueriesContext(connection) as ctx:
-        response = c.get(url)
-    assert response.status_code == 200, url
-    return len(ctx.captured_queries)
-
-
 @pytest.mark.parametrize(
     ("name", "at", "query"),
     [
@@ -115,29 +79,28 @@ def _queries(c, url: str) -> int:
 def test_query_count_is_flat_from_10_to_1000_children(
     tree: Tree, people: People, name: str, at: str, query: str
 ):
-    c = client(people.national)
+    c = client_for(people.national, language="en")
     url = reverse(name, kwargs={"pk": getattr(tree, at).pk}) + query
-    _add_children_with_records(tree.hefei, 10)
-    few = _queries(c, url)
-    _add_children_with_records(tree.hefei, 990)
-    many = _queries(c, url)
-    assert few == many, f"{name}{query}: {few} queries with 10 children, {many} with 1000"
+    assert_queries_flat(
+        c, url, lambda n: _add_children_with_records(tree.hefei, n), label=f"{name}{query}"
+    )
 
 
 def test_checklist_page_query_count_is_flat(tree: Tree, people: People):
-    c = client(people.national)
+    c = client_for(people.national, language="en")
     url = reverse("activities:rule_checklist")
-    _add_children_with_records(tree.hefei, 10)
-    few = _queries(c, url)
-    _add_children_with_records(tree.hefei, 500)
-    assert _queries(c, url) == few
+    assert_queries_flat(c, url, lambda n: _add_children_with_records(tree.hefei, n), many=510)
 
 
 # --- Tabs and lists ----------------------------------------------------------------------------
 
 
 def test_the_unit_page_has_the_four_tabs(tree: Tree, people: People):
-    body = client(people.viewer).get(reverse("org:unit", kwargs={"pk": tree.shushan.pk})).content
+    body = (
+        client_for(people.viewer, language="en")
+        .get(reverse("org:unit", kwargs={"pk": tree.shushan.pk}))
+        .content
+    )
     for name in ("activity_list", "complaint_list", "rules", "recognition"):
         assert reverse(f"activities:{name}", kwargs={"pk": tree.shushan.pk}).encode() in body
 
@@ -147,9 +110,9 @@ def test_activity_list_shows_the_subtree_and_filters(tree: Tree, people: People)
     make_activity(tree.shushan, title="区协会培训")
     make_activity(tree.baohe, title="包河培训")
     url = reverse("activities:activity_list", kwargs={"pk": tree.shushan.pk})
-    body = client(people.viewer).get(url).content.decode()
+    body = client_for(people.viewer, language="en").get(url).content.decode()
     assert "小组学习会" in body and "区协会培训" in body and "包河培训" not in body
-    body = client(people.viewer).get(url + "?kind=other").content.decode()
+    body = client_for(people.viewer, language="en").get(url + "?kind=other").content.decode()
     assert "小组学习会" in body and "区协会培训" not in body
 
 
@@ -157,7 +120,7 @@ def test_rollup_page_shows_children_and_totals(tree: Tree, people: People):
     make_activity(tree.shushan, kind="charity")
     make_activity(tree.branch, kind="charity")
     make_activity(tree.baohe, kind="training")
-    response = client(people.hefei_admin).get(
+    response = client_for(people.hefei_admin, language="en").get(
         reverse("activities:activity_rollup", kwargs={"pk": tree.hefei.pk})
     )
     body = response.content.decode()
@@ -170,7 +133,7 @@ def test_rollup_page_shows_children_and_totals(tree: Tree, people: People):
 
 
 def test_branch_staff_record_an_activity_and_add_a_photo(tree: Tree, people: People):
-    c = client(people.branch_staff)
+    c = client_for(people.branch_staff, language="en")
     response = c.post(
         reverse("activities:activity_create", kwargs={"pk": tree.branch.pk}),
         {
@@ -200,7 +163,7 @@ def test_branch_staff_record_an_activity_and_add_a_photo(tree: Tree, people: Peo
 
 def test_a_gif_upload_is_shown_next_to_the_field(tree: Tree, people: People):
     activity = make_activity(tree.branch)
-    response = client(people.branch_staff).post(
+    response = client_for(people.branch_staff, language="en").post(
         reverse("activities:activity_photo_add", kwargs={"pk": activity.pk}),
         {"image": image_upload("a.gif", "GIF")},
     )
@@ -210,29 +173,21 @@ def test_a_gif_upload_is_shown_next_to_the_field(tree: Tree, people: People):
 
 
 def test_bad_input_is_shown_next_to_its_field(tree: Tree, people: People):
-    response = client(people.branch_staff).post(
-        reverse("activities:activity_create", kwargs={"pk": tree.branch.pk}),
-        {
-            "date": (TODAY + datetime.timedelta(days=3)).isoformat(),
-            "kind": "training",
-            "title": "未来的培训",
-            "participants": "-1",
-            "members_served": "0",
-        },
-    )
+    url = reverse("activities:activity_create", kwargs={"pk": tree.branch.pk})
+    future = {
+        "date": (TODAY + datetime.timedelta(days=3)).isoformat(),
+        "kind": "training",
+        "title": "未来的培训",
+        "participants": "-1",
+        "members_served": "0",
+    }
+    response = client_for(people.branch_staff, language="en").post(url, future)
     body = response.content.decode()
     assert response.status_code == 200
     assert 'data-field="participants"' in body
     assert not Activity.objects.exists()
-    response = client(people.branch_staff).post(
-        reverse("activities:activity_create", kwargs={"pk": tree.branch.pk}),
-        {
-            "date": (TODAY + datetime.timedelta(days=3)).isoformat(),
-            "kind": "training",
-            "title": "未来的培训",
-            "participants": "1",
-            "members_served": "0",
-        },
+    response = client_for(people.branch_staff, language="en").post(
+        url, {**future, "participants": "1"}
     )
     assert 'data-field="date"' in response.content.decode()
     assert "cannot be later than today" in response.content.decode()
@@ -250,8 +205,10 @@ def test_a_stale_edit_is_told_and_shown_the_newer_version(tree: Tree, people: Pe
         "members_served": "1",
         "lock_version": "1",
     }
-    assert client(people.branch_staff).post(url, data).status_code == 302
-    response = client(people.shushan_secretary).post(url, {**data, "title": "后保存"})
+    assert client_for(people.branch_staff, language="en").post(url, data).status_code == 302
+    response = client_for(people.shushan_secretary, language="en").post(
+        url, {**data, "title": "后保存"}
+    )
     body = response.content.decode()
     assert response.status_code == 200
     assert "Someone else saved this record" in body
@@ -265,14 +222,17 @@ def test_a_stale_edit_is_told_and_shown_the_newer_version(tree: Tree, people: Pe
 def test_handlers_see_the_contact_and_readers_see_it_masked(tree: Tree, people: People):
     complaint = make_complaint(tree.shushan)
     url = reverse("activities:complaint_detail", kwargs={"pk": complaint.pk})
-    assert "13812345678" in client(people.shushan_secretary).get(url).content.decode()
-    body = client(people.viewer).get(url).content.decode()
+    assert (
+        "13812345678"
+        in client_for(people.shushan_secretary, language="en").get(url).content.decode()
+    )
+    body = client_for(people.viewer, language="en").get(url).content.decode()
     assert "13812345678" not in body and "138****5678" in body
 
 
 def test_moving_a_case_through_its_states_on_the_page(tree: Tree, people: People):
     complaint = make_complaint(tree.shushan)
-    c = client(people.shushan_secretary)
+    c = client_for(people.shushan_secretary, language="en")
     url = reverse("activities:complaint_transition", kwargs={"pk": complaint.pk})
     detail = reverse("activities:complaint_detail", kwargs={"pk": complaint.pk})
     page = c.get(detail).content.decode()
@@ -296,7 +256,7 @@ def test_moving_a_case_through_its_states_on_the_page(tree: Tree, people: People
 def test_a_stale_transition_says_so(tree: Tree, people: People):
     complaint = make_complaint(tree.shushan)
     move(complaint, "in_progress")
-    c = client(people.shushan_secretary)
+    c = client_for(people.shushan_secretary, language="en")
     url = reverse("activities:complaint_transition", kwargs={"pk": complaint.pk})
     response = c.post(url, {"to_state": "closed", "response": "x", "lock_version": 1}, follow=True)
     assert "Someone else saved this record" in response.content.decode()
@@ -304,7 +264,7 @@ def test_a_stale_transition_says_so(tree: Tree, people: People):
 
 
 def test_staff_record_a_complaint(tree: Tree, people: People):
-    response = client(people.shushan_secretary).post(
+    response = client_for(people.shushan_secretary, language="en").post(
         reverse("activities:complaint_create", kwargs={"pk": tree.shushan.pk}),
         {
             "kind": "help_request",
@@ -324,7 +284,7 @@ def test_staff_record_a_complaint(tree: Tree, people: People):
 
 
 def test_complaint_list_offers_the_public_link_where_it_exists(tree: Tree, people: People):
-    c = client(people.hefei_admin)
+    c = client_for(people.hefei_admin, language="en")
     body = c.get(reverse("activities:complaint_list", kwargs={"pk": tree.shushan.pk})).content
     public = reverse("activities:public_complaint_new", kwargs={"code": "340104"})
     assert public.encode() in body
@@ -337,7 +297,7 @@ def test_complaint_figures_on_the_list(tree: Tree, people: People):
     move(done, "resolved", "已解决")
     make_complaint(tree.branch)
     body = (
-        client(people.viewer)
+        client_for(people.viewer, language="en")
         .get(reverse("activities:complaint_list", kwargs={"pk": tree.shushan.pk}))
         .content.decode()
     )
@@ -352,7 +312,7 @@ def test_rules_page_shows_ticks_crosses_and_coverage(tree: Tree, people: People)
     for item in items()[:3]:
         adopt(tree.shushan, item)
     body = (
-        client(people.viewer)
+        client_for(people.viewer, language="en")
         .get(reverse("activities:rules", kwargs={"pk": tree.shushan.pk}))
         .content.decode()
     )
@@ -372,7 +332,7 @@ def test_rules_page_in_chinese_shows_the_chinese_names(tree: Tree, people: Peopl
 
 def test_upload_a_rule_document_and_download_it(tree: Tree, people: People):
     item = RuleItem.objects.get(code="finance")
-    c = client(people.shushan_secretary)
+    c = client_for(people.shushan_secretary, language="en")
     url = reverse(
         "activities:rule_document_edit", kwargs={"pk": tree.shushan.pk, "item_pk": item.pk}
     )
@@ -381,7 +341,7 @@ def test_upload_a_rule_document_and_download_it(tree: Tree, people: People):
     response = c.post(url, {"document": pdf_upload("财务制度.pdf"), "adopted_on": "2021-03-01"})
     assert response.status_code == 302
     doc = RuleDocument.objects.get()
-    download = c.get(reverse("activities:rule_document_file", kwargs={"pk": doc.pk}))
+    download: Any = c.get(reverse("activities:rule_document_file", kwargs={"pk": doc.pk}))
     assert download.status_code == 200
     assert "attachment" in download["Content-Disposition"]
     assert b"".join(download.streaming_content).startswith(b"%PDF")
@@ -394,7 +354,7 @@ def test_upload_a_rule_document_and_download_it(tree: Tree, people: People):
 
 def test_national_admin_manages_the_checklist_on_its_page(tree: Tree, people: People):
     adopt(tree.shushan, items()[0])
-    c = client(people.national)
+    c = client_for(people.national, language="en")
     page = c.get(reverse("activities:rule_checklist")).content.decode()
     assert page.count('<tr data-testid="rule-item-') == 10
     response = c.post(
@@ -416,7 +376,7 @@ def test_national_admin_manages_the_checklist_on_its_page(tree: Tree, people: Pe
 
 
 def test_a_media_report_without_link_or_scan_is_refused_on_the_page(tree: Tree, people: People):
-    c = client(people.shushan_secretary)
+    c = client_for(people.shushan_secretary, language="en")
     url = reverse("activities:media_report_create", kwargs={"pk": tree.shushan.pk})
     data = {"outlet": "合肥日报", "date": "2024-06-01", "title": "报道", "url": ""}
     response = c.post(url, data)
@@ -429,7 +389,7 @@ def test_a_media_report_without_link_or_scan_is_refused_on_the_page(tree: Tree, 
 
 
 def test_a_honour_file_can_be_removed_on_edit(tree: Tree, people: People):
-    c = client(people.shushan_secretary)
+    c = client_for(people.shushan_secretary, language="en")
     c.post(
         reverse("activities:honour_create", kwargs={"pk": tree.shushan.pk}),
         {
@@ -468,15 +428,15 @@ def test_last_years_open_cases_stay_on_the_list(tree: Tree, people: People):
     COMPLAINTS.rebuild(units=Unit.objects.filter(pk=tree.shushan.pk))  # facts changed by hand
     make_complaint(tree.shushan, subject="今年的投诉")
     url = reverse("activities:complaint_list", kwargs={"pk": tree.shushan.pk})
-    body = client(people.viewer).get(url).content.decode()
+    body = client_for(people.viewer, language="en").get(url).content.decode()
     assert "去年未办结的投诉" in body and "今年的投诉" in body
     assert 'data-testid="stat-total">1<' in body  # the figures are this year's
-    body = client(people.viewer).get(f"{url}?year={TODAY.year}").content.decode()
+    body = client_for(people.viewer, language="en").get(f"{url}?year={TODAY.year}").content.decode()
     assert "去年未办结的投诉" not in body
 
 
 def test_a_pdf_named_like_a_web_page_is_served_as_a_pdf(tree: Tree, people: People):
-    c = client(people.shushan_secretary)
+    c = client_for(people.shushan_secretary, language="en")
     c.post(
         reverse("activities:media_report_create", kwargs={"pk": tree.shushan.pk}),
         {"outlet": "日报", "date": "2024-06-01", "title": "报道", "scan": pdf_upload("x.html")},

@@ -5,20 +5,18 @@ Each app that adds pages keeps its own `tests/access.py` with `CASES` (URL name 
 them in INSTALLED_APPS order, so a later app's objects may use an earlier app's.
 """
 
-import io
 from collections.abc import Callable
 from dataclasses import dataclass
 from types import SimpleNamespace
 from typing import Any
-
-from django.core.files.uploadedfile import SimpleUploadedFile
-from PIL import Image
 
 from conftest import Tree, make_user
 from jiceng.accounts.roles import Perm, Role
 from jiceng.core.actor import Actor
 from jiceng.org import services
 from jiceng.org.models import StaffMember, VenuePhoto
+
+from .uploads import image_upload
 
 
 @dataclass(frozen=True)
@@ -33,12 +31,12 @@ class Case:
     data: Callable[[Any], dict[str, Any]] | None = None
 
 
-def png(name: str = "venue.png") -> SimpleUploadedFile:
-    buf = io.BytesIO()
-    Image.new("RGB", (8, 8), "red").save(buf, "PNG")
-    return SimpleUploadedFile(name, buf.getvalue(), content_type="image/png")
+def pk_of(name: str) -> Callable[[Any], dict[str, Any]]:
+    """The URL kwargs of a page about one of the rows `make_objects` added: its pk."""
+    return lambda o: {"pk": getattr(o, name).pk}
 
 
+#: The URL kwargs of a page about the target branch, where every app's rows live.
 UNIT = lambda o: {"pk": o.tree.branch.pk}  # noqa: E731
 
 CASES: dict[str, Case] = {
@@ -49,8 +47,8 @@ CASES: dict[str, Case] = {
     "accounts:password_change": Case("own"),
     "accounts:list": Case("list", Perm.ACCOUNT_MANAGE, marker=lambda o: o.account.username),
     "accounts:create": Case("list", Perm.ACCOUNT_MANAGE),
-    "accounts:edit": Case("object", Perm.ACCOUNT_MANAGE, kwargs=lambda o: {"pk": o.account.pk}),
-    "accounts:unlock": Case("object", Perm.ACCOUNT_MANAGE, "post", lambda o: {"pk": o.account.pk}),
+    "accounts:edit": Case("object", Perm.ACCOUNT_MANAGE, kwargs=pk_of("account")),
+    "accounts:unlock": Case("object", Perm.ACCOUNT_MANAGE, "post", pk_of("account")),
     "org:search": Case("list", marker=lambda o: o.tree.branch.code),
     "org:unit": Case("object", kwargs=UNIT),
     "org:unit_figures": Case("object", kwargs=UNIT),
@@ -73,7 +71,7 @@ CASES: dict[str, Case] = {
         "post",
         lambda o: {"pk": o.tree.branch.pk, "section": "staff", "item_pk": o.staff.pk},
     ),
-    "org:venue_photo": Case("object", kwargs=lambda o: {"pk": o.photo.pk}),
+    "org:venue_photo": Case("object", kwargs=pk_of("photo")),
     "core:audit": Case("list", Perm.AUDIT_VIEW, marker=lambda o: "蜀山区城关分会"),
     "api:me": Case("own"),
     "api:schema": Case("own"),
@@ -89,6 +87,9 @@ def make_objects(tree: Tree, objects: SimpleNamespace) -> None:
         actor=actor, unit=tree.branch, model=StaffMember, data={"name": "王芳", "post": "联络员"}
     )
     objects.photo = services.profile_item_create(
-        actor=actor, unit=tree.branch, model=VenuePhoto, data={"image": png(), "caption": "门头"}
+        actor=actor,
+        unit=tree.branch,
+        model=VenuePhoto,
+        data={"image": image_upload("venue.png"), "caption": "门头"},
     )
     objects.account = make_user("group_staff", Role.BRANCH_STAFF, tree.group)

@@ -145,19 +145,13 @@ def _venue_entry(tree: Tree, people: People) -> AuditEntry:
     )
 
 
-def _english(user):
-    client = client_for(user)
-    client.post(reverse("set_language"), {"language": "en", "next": "/"})
-    return client
-
-
 def _cells(body: str) -> list[str]:
     return re.findall(r'data-testid="action">([^<]*)<', body)
 
 
 def test_audit_page_and_history_show_the_label_not_the_code(tree: Tree, people: People):
     _venue_entry(tree, people)
-    client = _english(people.hefei_admin)
+    client = client_for(people.hefei_admin, language="en")
 
     audit = client.get(reverse("core:audit")).content.decode()
     assert "Edit venue" in _cells(audit)
@@ -179,7 +173,7 @@ def test_audit_filter_by_code_is_exact_and_a_prefix_still_works(tree: Tree, peop
     actor = Actor(user=people.national)
     audit_record(actor=actor, action="member.import", unit=tree.shushan)
     audit_record(actor=actor, action="member.import.resume", unit=tree.shushan)
-    client = _english(people.national)
+    client = client_for(people.national, language="en")
 
     body = client.get(reverse("core:audit"), {"action": "member.import"}).content.decode()
     assert _cells(body) == ["Import members"]

@@ -4,12 +4,11 @@ numerator and denominator, the same for one unit or many, in a fixed number of q
 from decimal import Decimal
 
 from django.db import connection
-from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from conftest import People, Tree
+from conftest import People, Tree, client_for
 from jiceng.activities.tests.helpers import make_activity, make_complaint, move
 from jiceng.core.figures import Figure, figures_for, registry
 from jiceng.org.models import StaffMember, Unit
@@ -67,9 +66,7 @@ def test_many_units_equal_one_at_a_time_in_flat_queries(tree: Tree):
 
 def test_the_unit_page_shows_the_figures(tree: Tree, people: People):
     make_activity(tree.shushan)
-    client = Client()
-    client.force_login(people.hefei_admin)
-    client.cookies.load({"django_language": "en"})
+    client = client_for(people.hefei_admin, language="en")
     page = client.get(reverse("org:unit", kwargs={"pk": tree.shushan.pk}))
     assert reverse("org:unit_figures", kwargs={"pk": tree.shushan.pk}) in page.content.decode()
     body = client.get(reverse("org:unit_figures", kwargs={"pk": tree.shushan.pk})).content

@@ -3,16 +3,13 @@ extension, served with an allow-listed type; only images open in the browser."""
 
 import io
 import struct
-import zipfile
 
 import openpyxl
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db.models.fields.files import FieldFile
-from PIL import Image
 
 from jiceng.core.files import (
     DOC,
@@ -32,38 +29,9 @@ from jiceng.core.files import (
 )
 from jiceng.org.models import VenuePhoto
 
-PDF_BYTES = b"%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n"
+from .uploads import PDF_BYTES, docx_bytes, image_bytes, upload, zip_bytes
 
-
-@pytest.fixture(autouse=True)
-def _media_in_tmp(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-
-
-def image_bytes(fmt: str) -> bytes:
-    buffer = io.BytesIO()
-    Image.new("RGB", (8, 8), "red").save(buffer, fmt)
-    return buffer.getvalue()
-
-
-def zip_bytes(parts: dict[str, str]) -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, text in parts.items():
-            archive.writestr(name, text)
-    return buffer.getvalue()
-
-
-def docx_bytes() -> bytes:
-    """The parts that make a zip a Word document (what Word and WPS write, minus styling)."""
-    return zip_bytes(
-        {
-            "[Content_Types].xml": '<?xml version="1.0"?><Types xmlns="http://schemas.'
-            'openxmlformats.org/package/2006/content-types"/>',
-            "_rels/.rels": "<Relationships/>",
-            "word/document.xml": "<w:document/>",
-        }
-    )
+pytestmark = pytest.mark.usefixtures("media_in_tmp")
 
 
 def xlsx_bytes() -> bytes:
@@ -80,10 +48,6 @@ def ole_bytes(stream_name: str) -> bytes:
     name = (stream_name + "\0").encode("utf-16-le")
     entry = name.ljust(64, b"\x00") + struct.pack("<H", len(name)) + b"\x00" * 62
     return header + entry + b"\x00" * (512 - len(entry))
-
-
-def upload(name: str, content: bytes) -> SimpleUploadedFile:
-    return SimpleUploadedFile(name, content, content_type="application/octet-stream")
 
 
 class _Owner:

@@ -5,7 +5,7 @@ from types import SimpleNamespace
 
 from conftest import Tree
 from jiceng.accounts.roles import Perm
-from jiceng.core.tests.access import UNIT, Case
+from jiceng.core.tests.access import UNIT, Case, pk_of
 from jiceng.members.tests.factories import make_member
 
 from .helpers import pay, set_standards
@@ -19,12 +19,12 @@ CASES: dict[str, Case] = {
     "dues:payment_create": Case(
         "object", Perm.DUES_EDIT, kwargs=lambda o: {"member_pk": o.dues_member.pk}
     ),
-    "dues:payment_detail": Case("object", kwargs=lambda o: {"pk": o.dues_payment.pk}),
+    "dues:payment_detail": Case("object", kwargs=pk_of("dues_payment")),
     "dues:payment_void": Case(
         "object",
         Perm.DUES_EDIT,
         "post",
-        lambda o: {"pk": o.dues_payment.pk},
+        pk_of("dues_payment"),
         data=lambda o: {"reason": "重复录入"},
     ),
 }

@@ -2,40 +2,24 @@
 
 import re
 import uuid
+from typing import Any
 
 import pytest
-from django.conf import settings
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from conftest import People, Tree
-from conftest import client_for as _client_for
+from conftest import People, Tree, client_for
+from jiceng.core.tests.helpers import add_children, assert_queries_flat, count_queries
 from jiceng.dues.models import DuesRollup, DuesStandard, Payment
 from jiceng.members.tests.factories import make_member
-from jiceng.org.models import Level, Unit
+from jiceng.org.models import Unit
 
 from .helpers import YEAR, pay, set_standards
 
 pytestmark = pytest.mark.django_db
 
 
-def client_for(user):
-    """A signed-in client that reads the pages in English, the source language."""
-    client = _client_for(user)
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    return client
-
-
 def _dues(unit: Unit, year: int = YEAR) -> str:
     return reverse("dues:unit_dues", kwargs={"pk": unit.pk}) + f"?year={year}"
-
-
-def _queries(client, url: str) -> int:
-    with CaptureQueriesContext(connection) as ctx:
-        response = client.get(url)
-    assert response.status_code == 200
-    return len(ctx.captured_queries)
 
 
 def _no_inline_code(body: str) -> None:
@@ -60,7 +44,7 @@ def dues_data(tree: Tree):
 def test_unit_dues_page_shows_totals_children_standards_and_payments(
     tree: Tree, people: People, dues_data
 ):
-    response = client_for(people.hefei_admin).get(_dues(tree.hefei))
+    response = client_for(people.hefei_admin, language="en").get(_dues(tree.hefei))
     body = response.content.decode()
     assert response.status_code == 200
     _no_inline_code(body)
@@ -79,28 +63,34 @@ def test_unit_dues_page_shows_totals_children_standards_and_payments(
 
 
 def test_the_dues_tab_appears_on_the_unit_page(tree: Tree, people: People):
-    body = client_for(people.hefei_admin).get(reverse("org:unit", kwargs={"pk": tree.hefei.pk}))
+    body = client_for(people.hefei_admin, language="en").get(
+        reverse("org:unit", kwargs={"pk": tree.hefei.pk})
+    )
     assert reverse("dues:unit_dues", kwargs={"pk": tree.hefei.pk}) in body.content.decode()
 
 
 def test_grassroots_page_has_a_line_for_its_own_members(tree: Tree, people: People, dues_data):
-    body = client_for(people.shushan_secretary).get(_dues(tree.shushan)).content.decode()
+    body = (
+        client_for(people.shushan_secretary, language="en")
+        .get(_dues(tree.shushan))
+        .content.decode()
+    )
     lines = body.split('data-testid="dues-children"')[1].split("</table>")[0]
     assert "Members held by this unit" in lines and "蜀山区城关分会" in lines
     assert 'data-testid="edit-standards"' in body
 
 
 def test_viewer_sees_but_cannot_edit(tree: Tree, people: People, dues_data):
-    body = client_for(people.viewer).get(_dues(tree.shushan)).content.decode()
+    body = client_for(people.viewer, language="en").get(_dues(tree.shushan)).content.decode()
     assert 'data-testid="edit-standards"' not in body
-    response = client_for(people.viewer).get(
+    response = client_for(people.viewer, language="en").get(
         reverse("dues:standards_edit", kwargs={"pk": tree.shushan.pk})
     )
     assert response.status_code == 403
 
 
 def test_standards_edit_saves_and_refreshes(tree: Tree, people: People, dues_data):
-    client = client_for(people.shushan_secretary)
+    client = client_for(people.shushan_secretary, language="en")
     url = reverse("dues:standards_edit", kwargs={"pk": tree.shushan.pk}) + f"?year={YEAR}"
     page = client.get(url)
     assert page.status_code == 200
@@ -108,7 +98,7 @@ def test_standards_edit_saves_and_refreshes(tree: Tree, people: People, dues_dat
     versions = {
         s.member_type: s.lock_version for s in DuesStandard.objects.filter(unit=tree.shushan)
     }
-    response = client.post(
+    response: Any = client.post(
         url,
         {
             "individual": "250",
@@ -132,14 +122,14 @@ def test_standards_edit_saves_and_refreshes(tree: Tree, people: People, dues_dat
 
 
 def test_branch_pages_send_standards_to_the_association(tree: Tree, people: People):
-    client = client_for(people.branch_staff)
-    response = client.get(reverse("dues:standards_edit", kwargs={"pk": tree.branch.pk}))
+    client = client_for(people.branch_staff, language="en")
+    response: Any = client.get(reverse("dues:standards_edit", kwargs={"pk": tree.branch.pk}))
     assert response.status_code == 302
     assert response.url.startswith(reverse("dues:unit_dues", kwargs={"pk": tree.branch.pk}))
 
 
 def test_record_payment_page_double_submit_records_once(tree: Tree, people: People, dues_data):
-    client = client_for(people.branch_staff)
+    client = client_for(people.branch_staff, language="en")
     member = dues_data["owing"]
     url = reverse("dues:payment_create", kwargs={"member_pk": member.pk})
     page = client.get(url)
@@ -173,7 +163,7 @@ def test_record_payment_page_double_submit_records_once(tree: Tree, people: Peop
 
 
 def test_a_taken_receipt_number_is_refused_on_the_form(tree: Tree, people: People, dues_data):
-    client = client_for(people.shushan_secretary)
+    client = client_for(people.shushan_secretary, language="en")
     member = dues_data["owing"]
     url = reverse("dues:payment_create", kwargs={"member_pk": member.pk})
     response = client.post(
@@ -195,7 +185,7 @@ def test_a_taken_receipt_number_is_refused_on_the_form(tree: Tree, people: Peopl
 
 def test_void_page(tree: Tree, people: People, dues_data):
     payment = Payment.objects.get(receipt_number="SS-2")
-    client = client_for(people.shushan_secretary)
+    client = client_for(people.shushan_secretary, language="en")
     detail = client.get(reverse("dues:payment_detail", kwargs={"pk": payment.pk}))
     assert 'data-testid="void-form"' in detail.content.decode()
     url = reverse("dues:payment_void", kwargs={"pk": payment.pk})
@@ -208,7 +198,7 @@ def test_void_page(tree: Tree, people: People, dues_data):
 
 
 def test_arrears_lists_members_who_owe(tree: Tree, people: People, dues_data):
-    response = client_for(people.shushan_secretary).get(
+    response = client_for(people.shushan_secretary, language="en").get(
         reverse("dues:arrears", kwargs={"pk": tree.shushan.pk}) + f"?year={YEAR}"
     )
     body = response.content.decode()
@@ -220,7 +210,7 @@ def test_arrears_lists_members_who_owe(tree: Tree, people: People, dues_data):
 
 
 def test_arrears_above_the_association_lists_associations(tree: Tree, people: People, dues_data):
-    response = client_for(people.anhui_admin).get(
+    response = client_for(people.anhui_admin, language="en").get(
         reverse("dues:arrears", kwargs={"pk": tree.anhui.pk}) + f"?year={YEAR}"
     )
     table = response.content.decode().split('data-testid="arrears-associations"')[1]
@@ -257,27 +247,8 @@ def test_member_dues_panel(tree: Tree, people: People, dues_data):
 
 def _add_grassroots_with_rollups(parent: Unit, n: int) -> None:
     """n associations under `parent` with a roll-up row each, inserted set-based."""
-    parent.refresh_from_db()
-    start = parent.numchild
-    Unit.objects.bulk_create(
-        [
-            Unit(
-                path=Unit._get_path(parent.path, parent.depth + 1, start + i + 1),
-                depth=parent.depth + 1,
-                parent=parent,
-                code=f"9{start + i + 1:05d}",
-                name=f"协会{start + i}",
-                level=Level.GRASSROOTS,
-            )
-            for i in range(n)
-        ],
-        batch_size=500,
-    )
-    Unit.objects.filter(pk=parent.pk).update(numchild=start + n)
+    units = add_children(parent, n)
     province_id = Unit.objects.get(path=parent.path[:8]).pk
-    new = Unit.objects.filter(parent=parent, code__startswith="9").exclude(
-        pk__in=DuesRollup.objects.values("unit_id")
-    )
     DuesRollup.objects.bulk_create(
         [
             DuesRollup(
@@ -291,7 +262,7 @@ def _add_grassroots_with_rollups(parent: Unit, n: int) -> None:
                 paid_cents=1400_00,
                 received_cents=1500_00,
             )
-            for u in new
+            for u in units
         ],
         batch_size=500,
     )
@@ -301,14 +272,14 @@ def _add_grassroots_with_rollups(parent: Unit, n: int) -> None:
 def test_dues_page_query_count_is_flat_from_10_to_1000_children(
     tree: Tree, people: People, unit_name: str
 ):
-    client = client_for(people.national)
+    client = client_for(people.national, language="en")
     unit = getattr(tree, unit_name)
-    target = tree.hefei
-    _add_grassroots_with_rollups(target, 10)
-    few = _queries(client, _dues(unit))
-    _add_grassroots_with_rollups(target, 990)
-    many = _queries(client, _dues(unit))
-    assert few == many, f"{unit_name}: {few} queries with 10 children, {many} with 1000"
+    assert_queries_flat(
+        client,
+        _dues(unit),
+        lambda n: _add_grassroots_with_rollups(tree.hefei, n),
+        label=unit_name,
+    )
     if unit_name == "hefei":
         body = client.get(_dues(unit)).content.decode()
         assert "70.0%" in body
@@ -319,7 +290,9 @@ def test_member_pages_query_count_is_flat_as_members_and_payments_grow(
     tree: Tree, people: People, page: str
 ):
     set_standards(tree.shushan, individual="200")
-    client = client_for(people.shushan_secretary if page != "province" else people.anhui_admin)
+    client = client_for(
+        people.shushan_secretary if page != "province" else people.anhui_admin, language="en"
+    )
     member = make_member(tree.branch)
     first = pay(member, "10", year=2024).payment
 
@@ -333,11 +306,11 @@ def test_member_pages_query_count_is_flat_as_members_and_payments_grow(
 
     for _ in range(3):
         make_member(tree.shushan)
-    few = _queries(client, url())
+    few = count_queries(client, url())
     for i in range(60):
         m = make_member(tree.group if i % 2 else tree.shushan)
         pay(m, "20")
     for year in (2024, 2025, 2026):
         pay(member, "5", year=year)
-    many = _queries(client, url())
+    many = count_queries(client, url())
     assert few == many, f"{page}: {few} queries, then {many}"

@@ -7,16 +7,15 @@ from django.core.files.base import ContentFile
 from conftest import Tree
 from jiceng.accounts.roles import Perm
 from jiceng.core.actor import Actor
-from jiceng.core.tests.access import Case
+from jiceng.core.tests.access import UNIT, Case, pk_of
 from jiceng.members.imports.service import member_import_start, run_check, run_inspect
 from jiceng.members.models import ExportFormat, ExportState, MemberExport
 
 from .factories import make_member
 
-UNIT = lambda o: {"pk": o.tree.branch.pk}  # noqa: E731
-MEMBER = lambda o: {"pk": o.member.pk}  # noqa: E731
-IMPORT = lambda o: {"pk": o.member_import.pk}  # noqa: E731
-EXPORT = lambda o: {"pk": o.member_export.pk}  # noqa: E731
+MEMBER = pk_of("member")
+IMPORT = pk_of("member_import")
+EXPORT = pk_of("member_export")
 
 CASES: dict[str, Case] = {
     "members:list": Case("object", kwargs=UNIT),

@@ -10,12 +10,11 @@ from typing import Any
 import openpyxl
 import pytest
 from django.core.management import call_command
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from conftest import People, Tree, client_for
 from jiceng.core.models import AuditEntry
+from jiceng.core.tests.helpers import count_queries
 from jiceng.core.tests.jobs import run_jobs
 from jiceng.members.models import ImportState, Member, MemberExport, MemberImport
 
@@ -30,22 +29,15 @@ def _bulk_members(unit, n: int) -> None:
         make_member(unit, business_name=f"批量商户{i}")
 
 
-def _queries(client, url: str) -> int:
-    with CaptureQueriesContext(connection) as ctx:
-        response = client.get(url)
-    assert response.status_code == 200
-    return len(ctx.captured_queries)
-
-
 @pytest.mark.parametrize("where", ["shushan", "hefei", "anhui", "root", "branch"])
 def test_member_list_query_count_is_flat(tree: Tree, people: People, where: str):
     client = client_for(people.national)
     url = reverse("members:list", kwargs={"pk": getattr(tree, where).pk})
     _bulk_members(tree.branch, 5)
-    few = _queries(client, url)
+    few = count_queries(client, url)
     _bulk_members(tree.branch, 60)
     _bulk_members(tree.shushan, 20)
-    assert _queries(client, url) == few
+    assert count_queries(client, url) == few
 
 
 def test_list_masks_phones_and_id_numbers(tree: Tree, people: People):
@@ -314,16 +306,13 @@ def test_export_command(tree: Tree, tmp_path: Path):
 def test_an_export_imports_back_unchanged(tree: Tree, people: People, tmp_path: Path, language):
     """Export → import gives every row unchanged: the headers are the import's own words, and
     masked ID numbers and phones keep the stored ones."""
-    from django.conf import settings as django_settings
-
     from jiceng.core.actor import Actor
     from jiceng.members.imports.service import run_inline
 
     number = id_number()
     make_member(tree.shushan, id_number=number, phone="13812345678", industry="批发和零售业")
     make_member(tree.branch, credit_code="", registration_number="340104600012345")
-    client = client_for(people.shushan_secretary)
-    client.cookies[django_settings.LANGUAGE_COOKIE_NAME] = language
+    client = client_for(people.shushan_secretary, language=language)
     response: Any = client.get(reverse("members:export_csv", kwargs={"pk": tree.shushan.pk}))
     path = tmp_path / "export.csv"
     path.write_bytes(b"".join(response.streaming_content))
@@ -360,3 +349,18 @@ def test_an_oversized_upload_is_refused_before_it_is_read(tree: Tree, people: Pe
     assert response.status_code == 200
     assert not MemberImport.objects.exists()
     assert "0.2 MB" in response.context["form"].errors["file"][0]
+
+
+def test_the_edit_form_keeps_the_join_date_in_the_pickers_iso_format(tree, people):
+    """A date picker shows only an ISO value; the Chinese locale's 2025/07/16 left it empty and
+    an unchanged save erased the date."""
+    import datetime
+
+    from conftest import client_for
+    from jiceng.members.tests.factories import make_member
+
+    member = make_member(tree.shushan, join_date=datetime.date(2025, 7, 16))
+    page = client_for(people.shushan_secretary).get(
+        reverse("members:edit", kwargs={"pk": member.pk})
+    )
+    assert 'value="2025-07-16"' in page.content.decode()

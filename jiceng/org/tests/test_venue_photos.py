@@ -1,29 +1,23 @@
 """Venue photos go through the one file mechanism: checked by content, stored and served by
 their real type, whatever name they were uploaded with."""
 
-import io
-
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from PIL import Image
 
 from conftest import People, Tree, client_for
 from jiceng.core.actor import Actor
+from jiceng.core.tests import uploads
 from jiceng.org import services
 from jiceng.org.models import VenuePhoto
 
-
-@pytest.fixture(autouse=True)
-def _media_in_tmp(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
+pytestmark = pytest.mark.usefixtures("media_in_tmp")
 
 
 def image_upload(name: str, fmt: str) -> SimpleUploadedFile:
-    buffer = io.BytesIO()
-    Image.new("RGB", (8, 8), "red").save(buffer, fmt)
-    return SimpleUploadedFile(name, buffer.getvalue(), content_type="application/octet-stream")
+    """An image sent without a type of its own: only its content says what it is."""
+    return uploads.image_upload(name, fmt, content_type=uploads.OCTET_STREAM)
 
 
 def _upload(c, unit_pk: int, image: SimpleUploadedFile):

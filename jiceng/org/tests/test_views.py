@@ -1,39 +1,12 @@
 """Pages of the tree: what they show, what they refuse, and flat query counts."""
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from conftest import People, Tree, client_for
 from jiceng.core.models import AuditEntry
-from jiceng.org.models import Level, StaffMember, Unit, Venue
-
-
-def _add_children(parent: Unit, n: int) -> None:
-    """n grassroots children under `parent`, inserted set-based like the seeder does."""
-    parent.refresh_from_db()
-    start = parent.numchild
-    rows = [
-        Unit(
-            path=Unit._get_path(parent.path, parent.depth + 1, start + i + 1),
-            depth=parent.depth + 1,
-            parent=parent,
-            code=f"{parent.code}{start + i + 1:03d}",
-            name=f"单位{i}",
-            level=Level.GRASSROOTS,
-        )
-        for i in range(n)
-    ]
-    Unit.objects.bulk_create(rows, batch_size=500)
-    Unit.objects.filter(pk=parent.pk).update(numchild=start + n)
-
-
-def _queries(client, url: str) -> int:
-    with CaptureQueriesContext(connection) as ctx:
-        response = client.get(url)
-    assert response.status_code == 200
-    return len(ctx.captured_queries)
+from jiceng.core.tests.helpers import add_children, assert_queries_flat
+from jiceng.org.models import StaffMember, Unit, Venue
 
 
 @pytest.mark.parametrize("url_name", ["tree", "profile", "history", "accounts", "search", "audit"])
@@ -51,17 +24,18 @@ def test_query_count_is_flat_from_10_to_1000_children(tree: Tree, people: People
         "audit": reverse("core:audit"),
     }
     url = urls[url_name]
-    _add_children(tree.hefei, 10)
-    for i in range(10):
-        make_user(f"acct{i}", Role.VIEWER, tree.hefei)
-    few = _queries(client, url)
-    _add_children(tree.hefei, 990)
-    for i in range(10, 100):
-        make_user(f"acct{i}", Role.VIEWER, tree.hefei)
-    for _ in range(60):
-        AuditEntry.objects.create(unit=tree.hefei, action="test.touch", actor_name="t")
-    many = _queries(client, url)
-    assert few == many, f"{url_name}: {few} queries with 10 children, {many} with 1000"
+    # With the children: first 10 accounts, then 90 more and 60 audit entries.
+    steps = iter([(range(10), 0), (range(10, 100), 60)])
+
+    def grow(n: int) -> None:
+        add_children(tree.hefei, n)
+        accounts, audit_entries = next(steps)
+        for i in accounts:
+            make_user(f"acct{i}", Role.VIEWER, tree.hefei)
+        for _ in range(audit_entries):
+            AuditEntry.objects.create(unit=tree.hefei, action="test.touch", actor_name="t")
+
+    assert_queries_flat(client, url, grow, label=url_name)
 
 
 def test_tree_browser_shows_children_counts_and_breadcrumbs(tree: Tree, people: People):

@@ -1,4 +1,5 @@
-"""Benchmark pages at national scale (~100,000 units, 10 million members): each page against
+"""Benchmark pages at national scale (~100,000 units, 10 million members, and the activities,
+complaints and rules documents of every grassroots association and branch): each page against
 the raw SQL it runs; subtree queries against treebeard's own API; and the country's dues
 collection rates, rebuilt from every member and payment and read from the roll-ups.
 
@@ -20,6 +21,7 @@ from django.db import connection
 from django.db.models import Count
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.urls import NoReverseMatch, reverse
 
 from jiceng.accounts.models import User
 from jiceng.members.models import Member
@@ -34,6 +36,14 @@ def _median_ms(fn: Callable[[], Any], runs: int) -> float:
         fn()
         samples.append((time.perf_counter() - started) * 1000)
     return statistics.median(samples)
+
+
+def _url(name: str, pk: int) -> str | None:
+    """The page's address, or None where this version of the code has no such page."""
+    try:
+        return reverse(name, kwargs={"pk": pk})
+    except NoReverseMatch:
+        return None
 
 
 def _ours(unit: Unit) -> int:
@@ -59,6 +69,7 @@ class Command(BaseCommand):
             self.stdout.write(f"seed_demo --scale national: {time.monotonic() - started:.1f} s")
         units = Unit.objects.count()
         self.stdout.write(f"database: {vendor}, {units:,} units, {self._size()}")
+        self.stdout.write(self._facts())
 
         admin = User.objects.get(username="national")
         client = Client(HTTP_HOST="127.0.0.1")
@@ -71,7 +82,7 @@ class Command(BaseCommand):
             .exclude(phone="")
             .values_list("phone", flat=True)[:1]
         )
-        rows = []
+        rows: list[tuple[str, float | None, float | None, int]] = []
         for label, url in [
             ("tree browser, national root", f"/units/{root.pk}/"),
             ("tree browser, 安徽省", f"/units/{anhui.pk}/"),
@@ -97,7 +108,19 @@ class Command(BaseCommand):
             ),
             ("dues and collection rates, whole country", f"/units/{root.pk}/dues/"),
             ("dues and collection rates, 安徽省", f"/units/{anhui.pk}/dues/"),
+            # Activities, complaints and rules: the year's figures per child, whole subtree.
+            ("activity summary, whole country", f"/units/{root.pk}/activities/summary/"),
+            ("activity summary, 安徽省", f"/units/{anhui.pk}/activities/summary/"),
+            ("complaint summary, whole country", f"/units/{root.pk}/complaints/summary/"),
+            ("complaint summary, 安徽省", f"/units/{anhui.pk}/complaints/summary/"),
+            ("rules coverage, whole country", f"/units/{root.pk}/rules/"),
+            ("rules coverage, 安徽省", f"/units/{anhui.pk}/rules/"),
+            ("unit overview, 蜀山区", f"/units/{shushan.pk}/"),
+            ("unit figures (overview's partial), 蜀山区", _url("org:unit_figures", shushan.pk)),
         ]:
+            if url is None:  # a page this version does not have
+                rows.append((label, None, None, 0))
+                continue
             page_ms = _median_ms(partial(client.get, url), runs)
             with CaptureQueriesContext(connection) as ctx:
                 assert client.get(url).status_code == 200
@@ -122,10 +145,11 @@ class Command(BaseCommand):
             " | queries |"
         )
         self.stdout.write("| --- | ---: | ---: | ---: | ---: |")
-        for label, page_ms, raw_ms, n in rows:
-            self.stdout.write(
-                f"| {label} | {page_ms:.1f} | {raw_ms:.1f} | {page_ms / raw_ms:.1f}× | {n} |"
-            )
+        for label, page, raw, n in rows:
+            if page is None or raw is None:
+                self.stdout.write(f"| {label} | — | — | — | — |")
+                continue
+            self.stdout.write(f"| {label} | {page:.1f} | {raw:.1f} | {page / raw:.1f}× | {n} |")
 
         # Subtree queries: our indexed lookup vs treebeard's get_descendants (LIKE) vs raw SQL.
         self.stdout.write(
@@ -176,6 +200,15 @@ class Command(BaseCommand):
             f"\ncollection rates, whole country ({members:,} members, 2 years): rebuilt from "
             f"every member and payment in {rebuild:.1f} s ({rows:,} roll-up rows); read per "
             f"province from the roll-ups in {read:.1f} ms"
+        )
+
+    def _facts(self) -> str:
+        """How much the activity pages have to read (the demo seeds it set-based)."""
+        from jiceng.activities.models import Activity, Complaint, RuleDocument
+
+        return (
+            f"{Activity.objects.count():,} activities, {Complaint.objects.count():,} complaints,"
+            f" {RuleDocument.objects.count():,} rules documents"
         )
 
     def _raw_count(self, prefix: str) -> int:
