@@ -29,7 +29,7 @@ Row = dict[str, Any]
 def columns() -> list[Column[Row]]:
     return [
         Column(_("code"), value_of("code")),
-        Column(_("name"), value_of("name"), width=32),
+        Column(_("unit name"), value_of("name"), width=32),
         Column(_("short name"), value_of("short_name")),
         Column(_("level"), label_of("level", dict(Level.choices))),
         Column(_("status"), label_of("status", dict(Status.choices))),

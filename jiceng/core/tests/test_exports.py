@@ -163,6 +163,7 @@ def test_units_export_as_csv_and_xlsx(tree: Tree, people: People):
     assert response.streaming
     rows = _csv_rows(b"".join(response.streaming_content).decode("utf-8"))
     codes = [row[0] for row in rows[1:]]
+    assert rows[0][1] == "单位名称"  # the unit's name, not a person's (姓名)
     assert codes == ["340104", tree.branch.code, tree.group.code]  # tree order, subtree only
     branch = rows[2]
     assert "'@cmd" in branch and "-1" in branch and branch[5] == "340104"
