@@ -1,18 +1,19 @@
-"""The demo national network: real divisions from the `cpca` package, realistic profiles.
+"""The demo national network: current divisions from `@vant/area-data`, realistic profiles.
 
 Built set-based (paths computed here, rows bulk-inserted level by level), so the national
 scale (~100,000 units) takes a minute or so rather than hours of per-node inserts.
 """
 
-import csv
 import datetime
-import importlib.util
+import json
 import random
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
+from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
@@ -43,7 +44,7 @@ DEMO_PASSWORD = "Jiceng@2026demo"
 NATIONAL_CODE = "100000"
 MUNICIPALITIES = {"11", "12", "31", "50"}
 EXCLUDED_PROVINCES = {"71", "81", "82"}  # outside the mainland associations' network
-PLACEHOLDER_NAMES = {"市辖区", "县", "省直辖县级行政区划", "自治区直辖县级行政区划"}
+PLACEHOLDER_NAMES = {"市辖区", "县", "省直辖县", "省直辖县级行政区划", "自治区直辖县级行政区划"}
 #: Provinces (and separately-planned cities) whose whole network the small demo builds.
 SMALL_PROVINCES = {"340000", "110000", "330000", "330200", "440300"}
 
@@ -114,39 +115,42 @@ class Division:
     children: list["Division"] = field(default_factory=list)
 
 
-def _adcodes_path() -> Path:
-    # Locate the data file without importing cpca (which loads pandas and a segmenter).
-    spec = importlib.util.find_spec("cpca")
-    if spec is None or not spec.submodule_search_locations:
-        raise RuntimeError("The cpca package is not installed; run `make install`.")
-    return Path(next(iter(spec.submodule_search_locations))) / "resources" / "adcodes.csv"
+AREA_DATA = Path(settings.BASE_DIR) / "node_modules" / "@vant" / "area-data" / "dist" / "index.js"
+_AREA_ENTRY = re.compile(r'^\s+(\d{6}): "((?:[^"\\]|\\.)*)",?$', re.MULTILINE)
+
+
+def _area_lists() -> dict[str, dict[str, str]]:
+    """The three code → name tables of `@vant/area-data` (current divisions, maintained with
+    each year's changes), installed by `make install` from the npm lock file."""
+    if not AREA_DATA.exists():
+        raise RuntimeError(f"{AREA_DATA} is missing; run `make install`.")
+    text = AREA_DATA.read_text(encoding="utf-8")
+    lists: dict[str, dict[str, str]] = {}
+    for name in ("province_list", "city_list", "county_list"):
+        start = text.index(f"{name}: {{")
+        body = text[start : text.index("\n    }", start)]
+        lists[name] = {code: json.loads(f'"{raw}"') for code, raw in _AREA_ENTRY.findall(body)}
+    return lists
 
 
 def load_divisions() -> list[Division]:
     """Provinces (31) and separately-planned cities (5), each with cities and counties."""
-    rows: dict[str, tuple[str, bool]] = {}
-    with _adcodes_path().open(encoding="utf-8") as handle:
-        for row in csv.DictReader(handle):
-            rows[row["adcode"][:6]] = (row["name"], bool(row["longitude"]))
+    lists = _area_lists()
     provinces: dict[str, Division] = {}
     cities: dict[str, Division] = {}
-    for code, (name, _located) in sorted(rows.items()):
+    for code, name in sorted(lists["province_list"].items()):
+        if code[:2] not in EXCLUDED_PROVINCES:
+            provinces[code] = Division(code, name)
+    for code, name in sorted(lists["city_list"].items()):
         if code[:2] in EXCLUDED_PROVINCES:
             continue
-        if code.endswith("0000"):
-            provinces[code] = Division(code, name)
-        elif code in SEPARATELY_PLANNED_CITY_CODES:
-            provinces[code] = Division(code, name)
-            cities[code] = provinces[code]
-        elif code.endswith("00") and name not in PLACEHOLDER_NAMES:
+        if code in SEPARATELY_PLANNED_CITY_CODES:
+            provinces[code] = cities[code] = Division(code, name)
+        elif code[:2] not in MUNICIPALITIES and name not in PLACEHOLDER_NAMES:
             cities[code] = Division(code, name)
-    for code, city in cities.items():
-        if code not in SEPARATELY_PLANNED_CITY_CODES and code[:2] not in MUNICIPALITIES:
-            provinces[code[:2] + "0000"].children.append(city)
-    for code, (name, located) in sorted(rows.items()):
-        if code[:2] in EXCLUDED_PROVINCES or code.endswith("00") or not located:
-            continue
-        if name in PLACEHOLDER_NAMES:
+            provinces[code[:2] + "0000"].children.append(cities[code])
+    for code, name in sorted(lists["county_list"].items()):
+        if code[:2] in EXCLUDED_PROVINCES or name in PLACEHOLDER_NAMES:
             continue
         county = Division(code, name)
         city_code = code[:4] + "00"

@@ -9,7 +9,7 @@ from jiceng.org.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, load_divisions
 from jiceng.org.models import Level, Unit, Venue
 
 
-def test_divisions_come_from_cpca():
+def test_divisions_are_current():
     divisions = {d.code: d for d in load_divisions()}
     assert len(divisions) == 36  # 31 provinces and 5 separately-planned cities
     assert divisions["340000"].name == "安徽省"
@@ -21,6 +21,16 @@ def test_divisions_come_from_cpca():
     assert all(c.code != "210200" for c in divisions["210000"].children)
     # Beijing's districts sit directly under the municipality.
     assert any(c.code == "110108" for c in divisions["110000"].children)
+    # Hangzhou as reorganised in 2021: 下城区 and 江干区 abolished, 临平区 and 钱塘区 created;
+    # 莱芜市 merged into 济南 in 2019.
+    hangzhou = next(c for c in divisions["330000"].children if c.code == "330100")
+    districts = {c.name for c in hangzhou.children}
+    assert {"临平区", "钱塘区"} <= districts
+    assert not {"下城区", "江干区"} & districts
+    shandong = {c.code for c in divisions["370000"].children}
+    assert "371200" not in shandong
+    jinan = next(c for c in divisions["370000"].children if c.code == "370100")
+    assert {"莱芜区", "钢城区"} <= {c.name for c in jinan.children}
 
 
 @pytest.mark.django_db
