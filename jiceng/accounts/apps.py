@@ -6,3 +6,6 @@ class AccountsConfig(AppConfig):
     name = "jiceng.accounts"
     label = "accounts"
     verbose_name = _("Accounts")
+
+    def ready(self) -> None:
+        from . import checks, signals  # noqa: F401  (registers the receivers and checks)

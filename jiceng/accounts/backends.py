@@ -10,7 +10,8 @@ from jiceng.core.validators import normalize_phone
 from .models import User
 
 
-def _find(identifier: str) -> User | None:
+def find_account(identifier: str) -> User | None:
+    """The account a typed identifier (username or mobile number, any spacing) names."""
     identifier = (identifier or "").strip()
     if not identifier:
         return None
@@ -26,7 +27,7 @@ def _find(identifier: str) -> User | None:
 def axes_username(request: HttpRequest, credentials: dict[str, Any] | None) -> str:
     """Lock out the account, whichever identifier was typed (username or phone)."""
     identifier = (credentials or {}).get("username") or request.POST.get("username", "")
-    user = _find(identifier)
+    user = find_account(identifier)
     return user.username if user else str(identifier).strip()
 
 
@@ -40,7 +41,7 @@ class UsernameOrPhoneBackend(ModelBackend):
     ) -> User | None:
         if username is None or password is None:
             return None
-        user = _find(username)
+        user = find_account(username)
         if user is None:
             # Spend the same time as a real check, so probing for accounts is not cheaper.
             User().set_password(password)

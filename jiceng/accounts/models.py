@@ -23,6 +23,7 @@ class AccountManager(UserManager["User"]):
 
 class User(Locked, AbstractUser):
     # Sign-in is by username or phone; e-mail is optional.
+    personal_fields = ("phone",)  # the audit log keeps a keyed hash (core/audit.py)
     full_name = models.CharField(_("full name"), max_length=50, blank=True)
     phone = models.CharField(
         _("mobile phone"),
@@ -94,3 +95,27 @@ class ApiToken(models.Model):
     @staticmethod
     def hash_key(key: str) -> str:
         return hashlib.sha256(key.encode()).hexdigest()
+
+
+class UserSession(models.Model):
+    """A signed-in session of an account, beside Django's own session row (same key): what the
+    account page lists (device, address, last seen) and lets the user end."""
+
+    scope_via = "user__unit"
+
+    user = models.ForeignKey(
+        User, verbose_name=_("account"), on_delete=models.CASCADE, related_name="sessions"
+    )
+    session_key = models.CharField(max_length=40, unique=True)
+    user_agent = models.CharField(_("device"), max_length=255, blank=True)
+    ip_address = models.GenericIPAddressField(_("address"), null=True, blank=True)
+    created_at = models.DateTimeField(_("signed in"), auto_now_add=True)
+    last_seen_at = models.DateTimeField(_("last seen"))
+
+    class Meta:
+        verbose_name = _("session")
+        verbose_name_plural = _("sessions")
+        ordering = ["-last_seen_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.ip_address or '—'}"

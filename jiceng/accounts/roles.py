@@ -81,3 +81,13 @@ ROLE_LEVELS: dict[str, set[str]] = {
 
 def role_allows(role: str, perm: Perm) -> bool:
     return perm in ROLE_PERMISSIONS.get(role, frozenset())
+
+
+#: What makes a role sensitive enough to need a second factor.
+MFA_PERMS = frozenset({Perm.MEMBER_UNMASK, Perm.ACCOUNT_MANAGE})
+
+
+def mfa_roles() -> list[str]:
+    """The roles that may unmask personal data or administer accounts, which production's
+    `MFA_REQUIRED_ROLES` must list."""
+    return [str(role) for role in Role if ROLE_PERMISSIONS[role] & MFA_PERMS]

@@ -18,6 +18,7 @@ from jiceng.core.http import AuthedRequest
 
 from . import services
 from .models import ApiToken
+from .reauth import require_recent_auth
 
 
 class ApiTokenForm(StyledFormMixin, forms.Form):
@@ -40,7 +41,12 @@ def _own_token(request: AuthedRequest, raw: Any) -> ApiToken:
     return token
 
 
+#: Session key: the token just made and its key, shown once by the next GET.
+NEW_TOKEN_KEY = "jiceng_new_api_token"
+
+
 @login_required
+@require_recent_auth
 def api_tokens(request: AuthedRequest) -> HttpResponse:
     form = ApiTokenForm()
     new_token: ApiToken | None = None
@@ -60,7 +66,15 @@ def api_tokens(request: AuthedRequest) -> HttpResponse:
             except ValidationError as exc:
                 apply_errors(form, exc)
             else:
-                form = ApiTokenForm()
+                # Post/redirect/get: a reload must not make a second token. The key waits in
+                # the session for the one GET that shows it.
+                request.session[NEW_TOKEN_KEY] = {"id": new_token.pk, "key": new_key}
+                return redirect("accounts:tokens")
+    else:
+        shown = request.session.pop(NEW_TOKEN_KEY, None)
+        if isinstance(shown, dict) and isinstance(shown.get("id"), int):
+            new_token = ApiToken.objects.filter(pk=shown["id"], user=request.user).first()
+            new_key = shown.get("key", "") if new_token else ""
     tokens = ApiToken.objects.filter(user=request.user).order_by("revoked_at", "-created_at")
     response = render(
         request,

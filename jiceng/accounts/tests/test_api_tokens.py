@@ -122,11 +122,13 @@ def test_one_user_cannot_revoke_anothers_token(people: People):
 def test_the_page_creates_shows_the_key_once_and_revokes(people: People):
     client = client_for(people.branch_staff)
     assert (
-        client.get(reverse("accounts:password_change"))
-        .content.decode()
-        .count(reverse("accounts:tokens"))
+        client.get(reverse("accounts:security")).content.decode().count(reverse("accounts:tokens"))
     )
+    # Post/redirect/get: the POST makes the token and redirects; a reload of the page that
+    # follows cannot make a second one, and shows the key no more.
     response = client.post(reverse("accounts:tokens"), {"name": "导出脚本"})
+    assert response.status_code == 302 and response["Location"] == reverse("accounts:tokens")
+    response = client.get(response["Location"])
     assert response.status_code == 200 and response["Cache-Control"] == "no-store"
     token = ApiToken.objects.get(user=people.branch_staff)
     body = response.content.decode()
@@ -134,6 +136,7 @@ def test_the_page_creates_shows_the_key_once_and_revokes(people: People):
     assert token.key_hash == ApiToken.hash_key(key) and "导出脚本" in body
     listing = client.get(reverse("accounts:tokens")).content.decode()
     assert token.prefix in listing and key not in listing
+    assert ApiToken.objects.filter(user=people.branch_staff).count() == 1
 
     assert client.post(reverse("accounts:tokens"), {"name": " "}).status_code == 200
     assert ApiToken.objects.filter(user=people.branch_staff).count() == 1
@@ -150,3 +153,8 @@ def test_the_page_lists_only_ones_own_tokens(people: People):
     body = client_for(people.viewer).get(reverse("accounts:tokens")).content.decode()
     assert "national-secret-script" not in body
     assert Client().get(reverse("accounts:tokens")).status_code == 302
+
+
+def test_the_token_list_heads_the_creation_time_column(people: People):
+    body = client_for(people.viewer, language="en").get(reverse("accounts:tokens"))
+    assert "<th>Created at</th>" in body.content.decode()
