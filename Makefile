@@ -48,8 +48,13 @@ db: install
 	$(PY) manage.py migrate --noinput -v0
 	$(PY) manage.py seed_demo --if-empty --scale $(SCALE)
 
-static: install
+# Collected again only when an asset changed (a second `make run` skips it).
+STATIC_SOURCES := $(shell find jiceng -path '*/static/*' -type f 2>/dev/null) requirements.lock
+var/.static-collected: $(STATIC_SOURCES) $(VENV)/.installed node_modules/.installed
 	$(PY) manage.py collectstatic --noinput -v0
+	@touch $@
+
+static: install var/.static-collected
 
 # The web server, and beside it one job worker (imports, exports, roll-ups) that stops with it.
 run: install db static
@@ -57,7 +62,7 @@ run: install db static
 	@$(PY) manage.py db_worker --queue-name '*' --interval 1 --no-startup-delay -v0 & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	$(VENV)/bin/gunicorn jiceng.wsgi:application --bind $(HOST):$(PORT) --workers 2 --threads 4 \
-	  --access-logfile - --graceful-timeout 5
+	  --access-logfile - --access-logformat '%(h)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(b)s %(L)ss' --graceful-timeout 5
 
 # --- checks ---------------------------------------------------------------------------------
 lint: install

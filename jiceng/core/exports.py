@@ -12,8 +12,14 @@ memory. Then:
   dates stay dates, and such text is a quote-prefixed string;
 - `export_response` answers either format for a request, and hands an .xlsx above
   `inline_limit` rows to `start_job` (which queues it and answers with its progress page);
+- `audit_export` records every export in the audit log (`security.export`: what, the format,
+  masked or not, the filters; never a value), called by each view or service that starts one;
 - `write_to_job` is what that job does in the worker: write the file, report progress, store
-  the file on the job row and mark it done (or failed).
+  the file on the job row (encrypted at rest with `encrypt=True`, see `core.files`) and mark it
+  done (or failed). The file expires with the job's other files (`core.jobs`).
+
+Every answer here says `Cache-Control: no-store`: an export is a copy of the data nobody's
+browser or proxy should keep.
 """
 
 import datetime
@@ -32,6 +38,8 @@ from django.http import FileResponse, HttpResponse, StreamingHttpResponse
 from django.http.response import HttpResponseBase
 from django.utils import timezone
 from django.utils.functional import Promise
+
+from .files import CSV, XLSX, encrypt_to
 
 R = TypeVar("R")
 Cell = str | int | float | Decimal | datetime.date | None
@@ -150,6 +158,7 @@ def csv_response(export: Export[Any]) -> StreamingHttpResponse:
     """The CSV streamed as it is read."""
     response = StreamingHttpResponse(csv_chunks(export), content_type=CSV_TYPE)
     response["Content-Disposition"] = _disposition(export.filename("csv"))
+    response["Cache-Control"] = "no-store"
     return response
 
 
@@ -208,8 +217,42 @@ def xlsx_response(export: Export[Any]) -> FileResponse:
     handle = tempfile.NamedTemporaryFile(suffix=".xlsx")  # noqa: SIM115  (the response closes it)
     write_xlsx(export, handle.name)
     handle.seek(0)
-    return FileResponse(
+    response = FileResponse(
         handle, as_attachment=True, filename=export.filename("xlsx"), content_type=XLSX_TYPE
+    )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+# --- the audit entry ------------------------------------------------------------------------
+
+
+def audit_export(
+    *,
+    actor: Any,
+    unit: Any,
+    what: str,
+    file_format: str,
+    unmasked: bool = False,
+    filters: Mapping[str, str] | None = None,
+) -> None:
+    """Write that `actor` exported `what` (a model label, e.g. "members.member") of `unit`'s
+    subtree. `filters` must hold nothing personal (`MemberFilters.as_query()` leaves a search by
+    ID number or phone out)."""
+    from .audit import audit_record
+
+    audit_record(
+        actor=actor,
+        action="security.export",
+        unit=unit,
+        obj=unit,
+        object_repr=str(unit),
+        after={
+            "what": what,
+            "format": file_format,
+            "unmasked": unmasked,
+            "filters": dict(filters or {}),
+        },
     )
 
 
@@ -233,10 +276,13 @@ def export_response(
     return xlsx_response(export)
 
 
-def write_to_job(job: Any, export: Export[Any], *, file_format: str, states: Any) -> None:
+def write_to_job(
+    job: Any, export: Export[Any], *, file_format: str, states: Any, encrypt: bool = False
+) -> None:
     """In the worker: write the export into the job's `file`, reporting progress on the row.
     `job` is a `core.jobs.Job` with `state` and `file`; `states` its choices, with RUNNING,
-    DONE and FAILED."""
+    DONE and FAILED. With `encrypt` the stored file is encrypted (the clear text exists only
+    in a private temporary directory while it is written, and is deleted at once)."""
     total = export.count()
     job.report_progress(0, total, state=states.RUNNING)
     try:
@@ -247,6 +293,12 @@ def write_to_job(job: Any, export: Export[Any], *, file_format: str, states: Any
             else:
                 with path.open("w", encoding="utf-8", newline="") as out:
                     write_csv(export, out, progress=job.report_progress)
+            if encrypt:
+                sealed = Path(tmp) / "sealed.bin"
+                with path.open("rb") as clear, sealed.open("wb") as out_sealed:
+                    encrypt_to(clear, out_sealed, XLSX if file_format == "xlsx" else CSV)
+                path.unlink()
+                path = sealed
             with path.open("rb") as handle:
                 job.file.save(path.name, File(handle), save=False)
     except Exception as exc:

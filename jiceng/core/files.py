@@ -14,19 +14,26 @@ One mechanism for every upload, whatever the name it came with:
   validated and again when the file is stored, and store it as `<folder>/<unit id>/<random
   token>.<extension of the detected type>`: the uploaded name is never used.
 - `serve_file` streams a stored file with the content type of its detected type, inline only
-  for images, as an attachment otherwise, with `X-Content-Type-Options: nosniff`. Views check
-  scope before calling it.
+  for images, as an attachment otherwise, with `X-Content-Type-Options: nosniff` and
+  `Cache-Control: no-store` (files may hold personal data: no browser or proxy keeps a copy).
+  Views check scope before calling it.
+- Files the server writes with personal data (member exports) are stored encrypted
+  (`encrypt_to`): AES-256-GCM in 64 KiB chunks under a key from `FILE_ENCRYPTION_KEY`, each
+  chunk authenticated with its index and whether it is the last, so a chunk cannot be changed,
+  reordered or cut off unnoticed. `serve_file` decrypts such a file as it streams it.
 """
 
 import contextlib
+import os
 import secrets
 import struct
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import IO, Any
 
 import puremagic
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -36,6 +43,8 @@ from django.db.models.fields.files import FieldFile, ImageFieldFile
 from django.http import FileResponse, Http404
 from django.utils.deconstruct import deconstructible
 from django.utils.functional import Promise
+from django.utils.http import content_disposition_header
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 
 
@@ -390,24 +399,118 @@ def serve_file(field: FieldFile, *, download_name: str | None = None) -> FileRes
     The Content-Type is that of the detected type (application/octet-stream for anything
     else); only images are shown inline, and only when no download name is asked for. The
     file name offered keeps the stem of `download_name` (or the stored name) with the
-    extension of the detected type."""
+    extension of the detected type. An encrypted file is decrypted as it is sent."""
     if not field or not field.name:
         raise Http404
     try:
         handle = field.open("rb")
     except FileNotFoundError:
         raise Http404 from None
-    kind = served_type(field, handle)
-    inline = kind is not None and kind.is_image and download_name is None
+    encrypted = encrypted_type(handle)
+    kind = encrypted if encrypted is not None else served_type(field, handle)
+    inline = kind is not None and kind.is_image and download_name is None and not encrypted
     stem = _base_name(download_name or field.name)
     stem = stem.rsplit(".", 1)[0] if "." in stem else stem
     extension = kind.extension if kind is not None else "bin"
-    response = FileResponse(
-        handle,
-        content_type=kind.content_type if kind is not None else "application/octet-stream",
-        as_attachment=not inline,
-        filename=f"{stem or 'file'}.{extension}",
-    )
+    content_type = kind.content_type if kind is not None else "application/octet-stream"
+    filename = f"{stem or 'file'}.{extension}"
+    if encrypted is not None:
+        # (An iterator, not a file: FileResponse streams it and sets no headers of its own.)
+        response = FileResponse(
+            _closing(decrypted_chunks(handle), handle), content_type=content_type
+        )
+        response["Content-Disposition"] = content_disposition_header(True, filename)
+    else:
+        response = FileResponse(
+            handle, content_type=content_type, as_attachment=not inline, filename=filename
+        )
     response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, max-age=3600"
+    response["Cache-Control"] = "no-store"
     return response
+
+
+def _closing(chunks: Iterator[bytes], handle: Any) -> Iterator[bytes]:
+    try:
+        yield from chunks
+    finally:
+        handle.close()
+
+
+# --- Encryption at rest ------------------------------------------------------------------------
+
+#: Starts every encrypted file; then one byte (the length) and the extension of its type.
+ENCRYPTED_MAGIC = b"JICENG-ENC1"
+CHUNK_BYTES = 64 * 1024
+_NONCE_PREFIX_BYTES = 8
+#: The types an encrypted file may declare (the server wrote it, as it writes CSV).
+_SERVABLE = {t.extension: t for t in (*ALLOWED_TYPES, CSV)}
+
+
+def _file_cipher() -> AESGCM:
+    return AESGCM(import_string(settings.FILE_ENCRYPTION_KEY)())
+
+
+def _chunk_data(header: bytes, index: int, last: bool) -> bytes:
+    """What each chunk is authenticated with besides its content."""
+    return header + struct.pack(">Q?", index, last)
+
+
+def encrypt_to(source: IO[bytes], target: IO[bytes], kind: FileType) -> None:
+    """Write `source` (a file of type `kind`) encrypted into `target`."""
+    cipher = _file_cipher()
+    extension = kind.extension.encode()
+    prefix = os.urandom(_NONCE_PREFIX_BYTES)
+    header = ENCRYPTED_MAGIC + bytes([len(extension)]) + extension + prefix
+    target.write(header)
+    chunk = source.read(CHUNK_BYTES)
+    index = 0
+    while True:
+        following = source.read(CHUNK_BYTES)
+        last = not following
+        nonce = prefix + struct.pack(">I", index)
+        sealed = cipher.encrypt(nonce, chunk, _chunk_data(header, index, last))
+        target.write(struct.pack(">I", len(sealed)) + sealed)
+        if last:
+            return
+        chunk, index = following, index + 1
+
+
+def encrypted_type(handle: Any) -> FileType | None:
+    """The type an encrypted file declares, or None for a file stored in the clear (the
+    position is then back at the start)."""
+    handle.seek(0)
+    if handle.read(len(ENCRYPTED_MAGIC)) != ENCRYPTED_MAGIC:
+        handle.seek(0)
+        return None
+    length = handle.read(1)
+    extension = handle.read(length[0] if length else 0).decode("ascii", "replace")
+    handle.seek(0)
+    return _SERVABLE.get(extension, FileType("bin", "application/octet-stream", "?"))
+
+
+def decrypted_chunks(handle: Any) -> Iterator[bytes]:
+    """The plaintext of an encrypted file, chunk by chunk; raises on any tampering
+    (cryptography's InvalidTag, or ValueError for a file cut short)."""
+    cipher = _file_cipher()
+    handle.seek(0)
+    magic = handle.read(len(ENCRYPTED_MAGIC))
+    length = handle.read(1)
+    if magic != ENCRYPTED_MAGIC or not length:
+        raise ValueError("not an encrypted file")
+    extension = handle.read(length[0])
+    prefix = handle.read(_NONCE_PREFIX_BYTES)
+    header = magic + length + extension + prefix
+    index = 0
+    while True:
+        size = handle.read(4)
+        if len(size) != 4:
+            raise ValueError("the encrypted file is cut short")
+        sealed = handle.read(struct.unpack(">I", size)[0])
+        nonce = prefix + struct.pack(">I", index)
+        at_end = handle.read(1) == b""
+        if not at_end:
+            handle.seek(-1, os.SEEK_CUR)
+        yield cipher.decrypt(nonce, sealed, _chunk_data(header, index, at_end))
+        if at_end:
+            return
+        index += 1

@@ -29,6 +29,7 @@ class StyledFormMixin:
         for field in self.fields.values():  # type: ignore[attr-defined]
             widget = field.widget
             if isinstance(widget, forms.RadioSelect | forms.CheckboxSelectMultiple):
+                # On each input: core/_radios.html renders them one by one with their labels.
                 widget.attrs["class"] = "form-check-input"
                 continue
             if isinstance(widget, forms.CheckboxInput | forms.HiddenInput):

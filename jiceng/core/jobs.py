@@ -11,14 +11,27 @@ transaction (an all-or-nothing import) that its own row updates would be hidden 
 A worker that dies mid-job leaves the row "running" with a heartbeat that stops moving; after
 JOB_STALE_SECONDS the page shows it as interrupted and offers to resume it. Each job kind makes
 its own work resumable (an import commits in batches with a checkpoint).
+
+Files expire. A job kind with a `file` (an uploaded roster, a written export) keeps it for
+FILE_RETENTION_SECONDS after the job was created, whatever became of the job; then
+`purge_expired_files` deletes it and empties the field, and the job's page says the file has
+expired. Each job that stores a file queues the purge for its own expiry time
+(`schedule_purge`, run by the same worker), and `manage.py purge_expired_files` runs it by
+hand or from cron. The purge is idempotent and safe after a crash: it deletes the file before
+emptying the row (a purge stopped in between finds the row again and finishes), and deletes
+expired files under a job kind's folder that no row names (left by a crash mid-upload).
 """
 
 import datetime
+import logging
 import time
+from collections.abc import Iterator
 from typing import Any
 
+from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache
+from django.core.files.storage import default_storage
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -109,3 +122,80 @@ class Job(models.Model):
             setattr(self, name, value)
         self.heartbeat_at = timezone.now()
         self.save(update_fields=fields)
+
+
+# --- Files that expire -----------------------------------------------------------------------
+
+logger = logging.getLogger(__name__)
+
+
+def retention() -> datetime.timedelta:
+    return datetime.timedelta(seconds=settings.FILE_RETENTION_SECONDS)
+
+
+def file_expires_at(job: Job) -> datetime.datetime:
+    return job.created_at + retention()
+
+
+def schedule_purge(at: datetime.datetime | None = None) -> None:
+    """Queue the purge for the expiry of a file stored now (or at `at`)."""
+    from .tasks import purge_expired_files as task
+
+    task.using(run_after=(at or timezone.now()) + retention()).enqueue()
+
+
+def _job_kinds_with_files() -> Iterator[tuple[type[Job], models.FileField]]:
+    for model in apps.get_models():
+        if issubclass(model, Job):
+            field = next(
+                (f for f in model._meta.concrete_fields if isinstance(f, models.FileField)), None
+            )
+            if field is not None:
+                yield model, field
+
+
+def _folders(field: models.FileField) -> list[str]:
+    folder = getattr(field.upload_to, "folder", None)
+    return [folder] if isinstance(folder, str) and folder else []
+
+
+def _old_files(folder: str, cutoff: datetime.datetime) -> Iterator[str]:
+    """Stored files under `folder` last written before `cutoff`."""
+    try:
+        directories, files = default_storage.listdir(folder)
+    except FileNotFoundError:
+        return
+    for name in files:
+        path = f"{folder}/{name}"
+        try:
+            modified = default_storage.get_modified_time(path)
+        except FileNotFoundError:
+            continue
+        if modified < cutoff:
+            yield path
+    for directory in directories:
+        yield from _old_files(f"{folder}/{directory}", cutoff)
+
+
+def purge_expired_files(*, now: datetime.datetime | None = None) -> int:
+    """Delete every job file past its retention; returns how many job files were purged.
+    A job still being worked on keeps its file until it stops (or is found stale)."""
+    cutoff = (now or timezone.now()) - retention()
+    purged = 0
+    for model, field in _job_kinds_with_files():
+        manager = model._default_manager
+        expired = manager.filter(created_at__lt=cutoff).exclude(**{field.name: ""})
+        for job in expired.iterator():
+            if job.is_running and not job.is_stale:
+                continue
+            name = getattr(job, field.attname).name
+            default_storage.delete(name)  # first the file: a crash here is finished next time
+            manager.filter(pk=job.pk, **{field.name: name}).update(**{field.name: ""})
+            purged += 1
+        named = set(manager.exclude(**{field.name: ""}).values_list(field.name, flat=True))
+        for folder in _folders(field):
+            for path in _old_files(folder, cutoff):
+                if path not in named:
+                    default_storage.delete(path)
+                    logger.info("deleted an expired file no job names: %s", path)
+    return purged

@@ -6,7 +6,9 @@
   Equal numbers give equal indexes, so it serves uniqueness checks and exact search without
   the number itself being stored in the clear.
 
-Both keys derive (HKDF) from MEMBER_DATA_KEY, or from SECRET_KEY where that is not set.
+- `file_key`: the AES-256-GCM key of files at rest (member exports; see `core.files`).
+
+All keys derive (HKDF) from MEMBER_DATA_KEY, or from SECRET_KEY where that is not set.
 """
 
 import base64
@@ -33,6 +35,7 @@ NONCE_BYTES = 12
 class _Keys:
     cipher: AESGCM
     index_key: bytes
+    file_key: bytes
 
 
 def _master_key() -> bytes:
@@ -60,6 +63,7 @@ def _keys() -> _Keys:
     return _Keys(
         cipher=AESGCM(_derive(master, b"jiceng member data v1 encryption")),
         index_key=_derive(master, b"jiceng member data v1 blind index"),
+        file_key=_derive(master, b"jiceng member files v1 encryption"),
     )
 
 
@@ -86,3 +90,8 @@ def decrypt(blob: bytes | memoryview | None) -> str:
 
 def blind_index(value: str) -> str:
     return hmac.digest(_keys().index_key, value.encode(), "sha256").hex()[:32]
+
+
+def file_key() -> bytes:
+    """The key files at rest are encrypted with (settings.FILE_ENCRYPTION_KEY names this)."""
+    return _keys().file_key

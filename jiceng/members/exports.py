@@ -20,6 +20,7 @@ from jiceng.core.exports import (
     DANGEROUS_START,
     Column,
     Export,
+    audit_export,
     csv_chunks,
     label_of,
     neutralise,
@@ -27,6 +28,7 @@ from jiceng.core.exports import (
     write_to_job,
     write_xlsx,
 )
+from jiceng.core.jobs import schedule_purge
 from jiceng.core.validators import mask_phone
 from jiceng.org.models import Unit
 
@@ -160,14 +162,24 @@ def member_export_start(
         )
         if unmasked:
             audit_unmasked_export(actor=actor, unit=unit, filters=filters, how="page")
+        audit_export(
+            actor=actor,
+            unit=unit,
+            what="members.member",
+            file_format=file_format,
+            unmasked=unmasked,
+            filters=filters.as_query(),
+        )
         tasks.write_export.enqueue(job.pk)
+        schedule_purge(job.created_at)
     return job
 
 
 def run_export_job(job_id: int) -> None:
-    """The worker's half of `member_export_start`."""
+    """The worker's half of `member_export_start`: the file is stored encrypted (it holds
+    personal data, in full when unmasked) and expires with the job (`core.jobs`)."""
     job = MemberExport.objects.select_related("unit").get(pk=job_id)
     export = member_export(
         unit=job.unit, filters=MemberFilters.from_query(job.filters), unmasked=job.unmasked
     )
-    write_to_job(job, export, file_format=job.file_format, states=ExportState)
+    write_to_job(job, export, file_format=job.file_format, states=ExportState, encrypt=True)

@@ -56,10 +56,10 @@ class MemberFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(
         max_length=60,
         label=_("Search"),
-        help_text=_("Business or operator name, credit code, registration number, phone or ID."),
-        widget=forms.TextInput(
-            attrs={"placeholder": _("name, operator, code, phone or ID number")}
-        ),
+        # ID numbers and phones are searched only from the member list's search box, by POST,
+        # for a role that may unmask (audited): never from a URL, so never from the API.
+        help_text=_("Business or operator name, credit code or registration number."),
+        widget=forms.TextInput(attrs={"placeholder": _("name, operator or code")}),
     )
     member_type = django_filters.ChoiceFilter(
         choices=MemberType.choices,

@@ -34,7 +34,20 @@ class MemberForm(LockedForm):
             self.fields["id_number"].help_text = _(
                 "On record: %(masked)s. Leave blank to keep it."
             ) % {"masked": self.instance.id_number_masked}
+        if self.instance.pk and self.instance.phone:
+            # The form never shows the stored phone: showing it would be an unmasking nobody
+            # audited. Left as shown, the masked value keeps the stored one (`clean_phone`).
+            self.initial["phone"] = self.instance.phone_masked
+            self.fields["phone"].help_text = _(
+                "Shown masked; leave it to keep the number on record, or type a new one."
+            )
         self.fields["industry"].widget.attrs["list"] = "industries"
+
+    def clean_phone(self) -> str:
+        value = (self.cleaned_data.get("phone") or "").strip()
+        if self.instance.pk and self.instance.phone and value == self.instance.phone_masked:
+            return str(self.instance.phone)
+        return value
 
     def clean_credit_code(self) -> str:
         value = self.cleaned_data.get("credit_code", "")

@@ -18,11 +18,30 @@ from .models import ImportProblem, Member, MemberImport, MemberStatus, MemberTyp
 _DIGITS = re.compile(r"^\d{7,11}$")
 _ID_NUMBER = re.compile(r"^(\d{17}[\dX]|\d{15})$")
 _CODE_PREFIX = re.compile(r"^[0-9A-Z]{6,18}$")
+#: What an ID number, a phone or a run of their digits looks like once compacted.
+_IDENTIFIER_SHAPE = re.compile(r"^\+?\d{7,}X?$")
+
+
+def identifier_kind(query: str) -> str:
+    """ "id_number" or "phone" when a search looks like one (or a run of its digits), else "".
+    Such a search stays out of URLs and logs, and only a role that may unmask searches those
+    fields (`MemberFilters.identifiers`)."""
+    key = compact(query)
+    if not _IDENTIFIER_SHAPE.match(key):
+        return ""
+    digits = key.lstrip("+")
+    if len(digits) <= 11 or key.startswith("+86") or (len(digits) == 13 and key.startswith("86")):
+        return "phone"
+    return "id_number"
 
 
 @dataclass(frozen=True)
 class MemberFilters:
-    """What a person narrows the list by. Anything unknown is ignored, never an error."""
+    """What a person narrows the list by. Anything unknown is ignored, never an error.
+
+    `identifiers` lets `q` match ID numbers and phones as well as names and codes. It is off
+    unless the caller has checked that the user may unmask and has audited the search
+    (`services.identifier_search_record`); it never travels in a URL."""
 
     q: str = ""
     member_type: str = ""
@@ -30,6 +49,7 @@ class MemberFilters:
     industry: str = ""
     join_year: int | None = None
     flagged: bool = False
+    identifiers: bool = False
 
     @classmethod
     def from_query(cls, params: "dict[str, str] | object") -> "MemberFilters":
@@ -48,7 +68,14 @@ class MemberFilters:
             flagged=get("flagged", "") in ("1", "on", "true"),
         )
 
-    def as_query(self) -> dict[str, str]:
+    @property
+    def private(self) -> bool:
+        """Whether `q` looks like personal data (an ID number, a phone, a run of their digits),
+        and so must stay out of URLs, browser history and logs."""
+        return bool(self.q) and bool(identifier_kind(self.q))
+
+    def as_form(self) -> dict[str, str]:
+        """Every filter, for hidden inputs of a form sent by POST."""
         data = {
             "q": self.q,
             "member_type": self.member_type,
@@ -59,9 +86,17 @@ class MemberFilters:
         }
         return {k: v for k, v in data.items() if v}
 
+    def as_query(self) -> dict[str, str]:
+        """The filters as a URL may carry them: a search that looks like personal data is
+        left out (links and forms that must keep it send `as_form()` by POST)."""
+        data = self.as_form()
+        if self.private:
+            del data["q"]
+        return data
+
     @property
     def active(self) -> bool:
-        return bool(self.as_query())
+        return bool(self.as_form())
 
 
 def _registration_prefix(key: str) -> Q:
@@ -69,17 +104,19 @@ def _registration_prefix(key: str) -> Q:
     return Q(registration_number__prefix=key) & ~Q(registration_number="")
 
 
-def _search(qs: QuerySet[Member], query: str) -> QuerySet[Member]:
+def _search(qs: QuerySet[Member], query: str, *, identifiers: bool) -> QuerySet[Member]:
     """By the shape of what was typed: an ID number (exact, through its keyed hash), a phone,
     credit code or registration number (prefix), else the business or operator name
-    (substring). Every branch but the last is served by an index."""
+    (substring). Every branch but the last is served by an index.
+
+    Without `identifiers` the ID number and phone are not searched at all: a query shaped like
+    them matches codes only, so it tells nothing about anyone's ID number or phone."""
     key = compact(query)
-    if _ID_NUMBER.match(key):
+    if identifiers and _ID_NUMBER.match(key):
         return qs.filter(id_number_index=crypto.blind_index(key))
     if _DIGITS.match(key):
-        return qs.filter(
-            Q(phone__prefix=key) | Q(credit_code__prefix=key) | _registration_prefix(key)
-        )
+        by_code = Q(credit_code__prefix=key) | _registration_prefix(key)
+        return qs.filter(Q(phone__prefix=key) | by_code if identifiers else by_code)
     if _CODE_PREFIX.match(key) and any(c.isdigit() for c in key):
         if not key.isdigit():
             return qs.filter(credit_code__prefix=key)
@@ -95,7 +132,7 @@ def member_list(*, unit: Unit, filters: MemberFilters) -> QuerySet[Member]:
 def filter_members(qs: QuerySet[Member], filters: MemberFilters) -> QuerySet[Member]:
     """Any (already scoped) queryset of members narrowed by the filters, newest first."""
     if filters.q:
-        qs = _search(qs, filters.q)
+        qs = _search(qs, filters.q, identifiers=filters.identifiers)
     if filters.member_type:
         qs = qs.filter(member_type=filters.member_type)
     if filters.status:

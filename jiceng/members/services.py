@@ -4,15 +4,22 @@ Roster imports and exports have their own modules (`imports/`, `exports.py`); th
 rules (`validation.py`, `identifiers.py`) and the same anchors in the tree.
 """
 
+import hmac
+from functools import cache
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
+from django.core.cache import cache as shared_cache
 from django.core.exceptions import ValidationError
+from django.core.signals import setting_changed
 from django.db import IntegrityError, transaction
+from django.dispatch import receiver
 from django.utils.translation import gettext as _
 
 from jiceng.accounts.roles import Perm
 from jiceng.core.actor import Actor
 from jiceng.core.audit import audit_record, snapshot
+from jiceng.core.errors import DomainError
 from jiceng.core.locking import save_locked
 from jiceng.core.scope import authorize
 from jiceng.core.validators import mask_phone, normalize_phone
@@ -22,6 +29,7 @@ from jiceng.org.models import Unit
 from . import crypto
 from .identifiers import IdentifierError, check_credit_code, check_id_number
 from .models import Member, MemberStatus
+from .selectors import identifier_kind
 from .validation import (
     credit_code_taken_params,
     holds_members,
@@ -60,6 +68,30 @@ def credit_code_taken_message(holder: Member, viewer: "User | None") -> str:
             holder_unit=holder.unit,
             viewer=viewer,
         )
+    )
+
+
+class CodeHeldOutside(ValidationError):
+    """The credit code is held by an active member the user may not see: they are told only
+    that it cannot be used, and the attempt is counted as a probe (`security.existence_probe`)
+    once the transaction it happened in has been rolled back."""
+
+
+def _code_taken(holder: Member, viewer: "User | None") -> ValidationError:
+    message = {"credit_code": credit_code_taken_message(holder, viewer)}
+    if viewer is not None and not viewer.can_reach(holder.unit):
+        return CodeHeldOutside(message)
+    return ValidationError(message)
+
+
+def _record_probe(actor: Actor, unit: Unit, what: str) -> None:
+    """A user learnt that something outside their area exists: count it (without the value)."""
+    audit_record(
+        actor=actor,
+        action="security.existence_probe",
+        unit=unit,
+        after={"what": what},
+        object_repr=what,
     )
 
 
@@ -114,7 +146,7 @@ def _check_unique_code(member: Member, viewer: "User | None") -> None:
         return
     holder = credit_code_holder(member.credit_code, exclude_pk=member.pk)
     if holder is not None:
-        raise ValidationError({"credit_code": credit_code_taken_message(holder, viewer)})
+        raise _code_taken(holder, viewer)
 
 
 def _set_flags(member: Member) -> None:
@@ -136,9 +168,7 @@ def _save_code_race(save: Any, member: Member, viewer: "User | None") -> None:
         if "credit_code" in str(exc) or "member_credit_code_active_unique" in str(exc):
             holder = credit_code_holder(member.credit_code, exclude_pk=member.pk)
             if holder is not None:
-                raise ValidationError(
-                    {"credit_code": credit_code_taken_message(holder, viewer)}
-                ) from exc
+                raise _code_taken(holder, viewer) from exc
         raise
 
 
@@ -146,6 +176,14 @@ def member_create(*, actor: Actor, unit: Unit, data: dict[str, Any], id_number: 
     """Add a member to `unit` (a grassroots association, branch or group)."""
     authorize(actor, Perm.MEMBER_EDIT, unit)
     _require_member_unit(unit)
+    try:
+        return _member_create(actor=actor, unit=unit, data=data, id_number=id_number)
+    except CodeHeldOutside:
+        _record_probe(actor, unit, "credit_code")
+        raise
+
+
+def _member_create(*, actor: Actor, unit: Unit, data: dict[str, Any], id_number: str) -> Member:
     with transaction.atomic():
         anchors = anchors_of_unit(unit)
         province_id, grassroots_id = anchors.province_id, anchors.grassroots_id
@@ -180,6 +218,27 @@ def member_update(
 ) -> Member:
     """Change a member's fields; a blank `id_number` keeps the one on record."""
     authorize(actor, Perm.MEMBER_EDIT, member.unit)
+    try:
+        return _member_update(
+            actor=actor,
+            member=member,
+            data=data,
+            expected_lock_version=expected_lock_version,
+            id_number=id_number,
+        )
+    except CodeHeldOutside:
+        _record_probe(actor, member.unit, "credit_code")
+        raise
+
+
+def _member_update(
+    *,
+    actor: Actor,
+    member: Member,
+    data: dict[str, Any],
+    expected_lock_version: int,
+    id_number: str,
+) -> Member:
     with transaction.atomic():
         before = audit_snapshot(member)
         for name, value in data.items():
@@ -269,6 +328,69 @@ def member_unmask(*, actor: Actor, member: Member) -> dict[str, str]:
         after={"fields": ["id_number", "phone"]},
     )
     return {"id_number": member.id_number, "phone": member.phone}
+
+
+# --- searches by ID number or phone ----------------------------------------------------------
+
+
+class SearchLimitReached(DomainError):
+    code = "identifier_search_limit"
+    http_status = 429
+
+
+@cache
+def _search_key() -> bytes:
+    # Its own key, derived like the encryption and index keys (`crypto`) but for another
+    # purpose: an audit entry's hash cannot be matched against the members' blind index.
+    return crypto._derive(crypto._master_key(), b"jiceng identifier search v1")
+
+
+@receiver(setting_changed)
+def _forget_search_key(*, setting: str, **kwargs: Any) -> None:
+    if setting in ("MEMBER_DATA_KEY", "SECRET_KEY"):
+        _search_key.cache_clear()
+
+
+def identifier_search_hash(query: str) -> str:
+    """A keyed hash of what was searched for: equal searches give equal hashes (an auditor can
+    see one number looked up again and again), the value itself is never kept."""
+    from .identifiers import compact
+
+    return hmac.digest(_search_key(), compact(query).encode(), "sha256").hex()
+
+
+def identifier_search_record(*, actor: Actor, unit: Unit, query: str) -> None:
+    """Let `actor` search members of `unit`'s subtree by ID number or phone: their role must
+    allow unmasking there, they must be within their limit of such searches (per account,
+    `MEMBER_IDENTIFIER_SEARCH_LIMIT` per `MEMBER_IDENTIFIER_SEARCH_WINDOW_MINUTES`), and the
+    search is audited with a keyed hash of the value. Raises `SearchLimitReached`."""
+    authorize(actor, Perm.MEMBER_UNMASK, unit)
+    assert actor.user is not None
+    limit = settings.MEMBER_IDENTIFIER_SEARCH_LIMIT
+    minutes = settings.MEMBER_IDENTIFIER_SEARCH_WINDOW_MINUTES
+    key = f"members:identifier-searches:{actor.user.pk}"
+    shared_cache.add(key, 0, timeout=minutes * 60)
+    try:
+        count = shared_cache.incr(key)
+    except ValueError:  # expired between add and incr
+        shared_cache.set(key, 1, timeout=minutes * 60)
+        count = 1
+    if count > limit:
+        raise SearchLimitReached(
+            _(
+                "Too many searches by ID number or phone (at most %(limit)s in %(minutes)s "
+                "minutes). Search by name or code, or try again later."
+            )
+            % {"limit": limit, "minutes": minutes},
+            field="q",
+        )
+    audit_record(
+        actor=actor,
+        action="security.identifier_search",
+        unit=unit,
+        after={"kind": identifier_kind(query), "query_hash": identifier_search_hash(query)},
+        object_repr=unit.name,
+    )
 
 
 def _after_members_changed(*, unit_ids: set[int]) -> None:

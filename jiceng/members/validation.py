@@ -38,9 +38,11 @@ CREDIT_CODE_TAKEN = _(
     "Credit code %(code)s is already registered to “%(name)s”, an active member of %(unit)s. A "
     "business is a member of one association: to move it, use Move on that member."
 )
+#: Outside the user's area they learn no more than that the code cannot be used: not that
+#: another association holds it, nor where (issue 9, item 17); the page counts such probes.
 CREDIT_CODE_TAKEN_ELSEWHERE = _(
-    "Credit code %(code)s is already registered to an active member of another association, "
-    "outside your area. If the business has moved, that association must first mark it as left."
+    "Credit code %(code)s cannot be used. Check it; if it is right, ask the association above "
+    "you to look into it."
 )
 
 

@@ -1,22 +1,21 @@
 """Member pages: the list, a member, imports and exports. Thin: parse, call, render."""
 
-import tempfile
-from pathlib import Path
+from dataclasses import replace
 from typing import Any
+from urllib.parse import urlencode
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from jiceng.accounts.roles import Perm
 from jiceng.core.actor import Actor
-from jiceng.core.exports import csv_response
+from jiceng.core.exports import audit_export, csv_response
 from jiceng.core.files import serve_file
 from jiceng.core.http import AuthedRequest
 from jiceng.core.scope import get_in_scope_or_404, require
@@ -30,23 +29,14 @@ from . import exports, selectors, services
 from .filters import MemberFilterSet
 from .forms import (
     ExportForm,
-    ImportUploadForm,
-    MappingForm,
     MemberForm,
     MemberMoveForm,
 )
-from .imports import service as imports
-from .imports.errors import UnusableInput
-from .imports.headers import FIELD_LABELS
-from .imports.problems import render as render_problem
-from .imports.report import report_phase, write_report
+from .identifiers import IdentifierError, check_credit_code
 from .models import (
     ExportState,
-    ImportMode,
-    ImportState,
     Member,
     MemberExport,
-    MemberImport,
 )
 from .validation import FLAG_MESSAGES, holds_members
 
@@ -61,34 +51,51 @@ def _detail_url(member: Member) -> str:
     return reverse("members:detail", kwargs={"pk": member.pk})
 
 
-def _import(request: AuthedRequest, pk: int) -> MemberImport:
-    return get_in_scope_or_404(
-        MemberImport.objects.select_related("unit", "created_by"), request.user, pk=pk
-    )
-
-
 # --- the list ---------------------------------------------------------------------------------
 
 
 @login_required
+@require_http_methods(["GET", "HEAD", "POST"])
 def member_list(request: AuthedRequest, pk: int) -> HttpResponse:
+    """The list and its search. The search box sends by POST, so what was typed never lands in
+    a URL: a search that holds no personal data is then given its address (a redirect, or
+    `HX-Push-Url` for htmx); one shaped like an ID number or phone is answered in place."""
     unit, context = unit_page(request, pk, tab="members")
-    filterset = MemberFilterSet(request.GET or None, request=request)
+    posted = request.method == "POST"
+    params = request.POST if posted else request.GET
+    filterset = MemberFilterSet(params or None, request=request)
     filters = filterset.filters_used
+    list_url = reverse("members:list", kwargs={"pk": unit.pk})
+    address = list_url + (f"?{urlencode(filters.as_query())}" if filters.as_query() else "")
+    if posted and not filters.private and not request.htmx:
+        return redirect(address)
+    if not posted and filters.private:
+        # Only a hand-made address carries such a search: answer with one that does not.
+        if request.user.can(Perm.MEMBER_UNMASK):
+            messages.info(
+                request, _("Search by ID number or phone with the search box, not in the address.")
+            )
+        return redirect(address)
+    search_error = ""
+    if filters.private:
+        filters, search_error = _identifier_search(request, unit, filters, posted=posted)
     members = selectors.member_list(unit=unit, filters=filters).select_related("unit")
-    if filterset.is_bound and not filterset.is_valid():
+    if search_error or (filterset.is_bound and not filterset.is_valid()):
         members = members.none()  # a bad filter is named, not ignored
         if not request.htmx:
             for line in filter_errors(filterset):
                 messages.error(request, line)
-    page = paginate(request, members)
-    query = "&".join(f"{k}={v}" for k, v in filters.as_query().items())
+    page = paginate(_Paging(params), members)
     context.update(
         {
             "page": page,
             "filter_form": filterset.form,
             "filters": filters,
-            "query": query,
+            # What was typed is shown again only to someone who may search by it.
+            "search_value": filters.q if filters.identifiers or not filters.private else "",
+            "search_error": search_error,
+            "query": urlencode(filters.as_query()),
+            "page_by_post": filters.private,
             "holds_members": holds_members(unit),
             "show_unit": unit.numchild > 0,
             "export_form": ExportForm(),
@@ -96,7 +103,35 @@ def member_list(request: AuthedRequest, pk: int) -> HttpResponse:
         }
     )
     template = "members/_member_table.html" if request.htmx else "members/member_list.html"
-    return render(request, template, context)
+    response = render(request, template, context)
+    if request.htmx and posted:
+        response["HX-Push-Url"] = "false" if filters.private else address
+    return response
+
+
+class _Paging:
+    """What `paginate` reads the page number from, for a list asked for by GET or by POST."""
+
+    def __init__(self, params: Any):
+        self.GET = params
+
+
+def _identifier_search(
+    request: AuthedRequest, unit: Unit, filters: selectors.MemberFilters, *, posted: bool
+) -> tuple[selectors.MemberFilters, str]:
+    """Let a search shaped like an ID number or phone match those fields, if the user may
+    unmask, it came by POST (never in a URL) and it is within the user's limit; it is audited.
+    Otherwise it matches names and codes only, which tells nothing about anyone's identifiers
+    (and a role that may not unmask gets the same answer as for no match at all)."""
+    if not posted or not request.user.can(Perm.MEMBER_UNMASK):
+        return filters, ""
+    try:
+        services.identifier_search_record(
+            actor=Actor.from_request(request), unit=unit, query=filters.q
+        )
+    except services.SearchLimitReached as exc:
+        return filters, str(exc.message)
+    return replace(filters, identifiers=True), ""
 
 
 @require(Perm.MEMBER_EDIT)
@@ -124,8 +159,25 @@ def member_create(request: AuthedRequest, pk: int) -> HttpResponse:
     )
     if response is not None:
         return response
-    context.update({"form": form, "title": _("Add a member")})
+    context.update(
+        {"form": form, "title": _("Add a member"), "code_holder": _code_holder(request, form)}
+    )
     return render(request, "members/member_form.html", context)
+
+
+def _code_holder(
+    request: AuthedRequest, form: MemberForm, exclude: Member | None = None
+) -> Member | None:
+    """When a save was refused because the credit code is taken, the member holding it, for a
+    link, if the user may see that member (outside their area they are told nothing more)."""
+    if not form.is_bound or "credit_code" not in form.errors:
+        return None
+    try:
+        code = check_credit_code(form.data.get("credit_code", ""))
+    except IdentifierError:
+        return None
+    holder = services.credit_code_holder(code, exclude_pk=exclude.pk if exclude else None)
+    return holder if holder is not None and request.user.can_reach(holder.unit) else None
 
 
 def _say_flags(request: AuthedRequest, member: Member) -> None:
@@ -194,7 +246,14 @@ def member_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     )
     if response is not None:
         return response
-    context.update({"form": form, "member": member, "title": _("Edit member")})
+    context.update(
+        {
+            "form": form,
+            "member": member,
+            "title": _("Edit member"),
+            "code_holder": _code_holder(request, form, exclude=member),
+        }
+    )
     return render(request, "members/member_form.html", context)
 
 
@@ -249,15 +308,33 @@ def _may_unmask(request: AuthedRequest, asked: bool) -> bool:
 
 
 @require(Perm.EXPORT)
-def member_export_csv(request: AuthedRequest, pk: int) -> StreamingHttpResponse:
-    """The filtered list as CSV, streamed as it is read."""
+@require_http_methods(["GET", "HEAD", "POST"])
+def member_export_csv(request: AuthedRequest, pk: int) -> HttpResponseBase:
+    """The filtered list as CSV, streamed as it is read. The list page asks for it by POST, so a
+    search by ID number or phone is exported without ever being in a URL (and is searched,
+    audited and counted as the list's own search is)."""
     unit, _context = unit_page(request, pk, tab="members")
-    filters = selectors.MemberFilters.from_query(request.GET)
+    posted = request.method == "POST"
+    params = request.POST if posted else request.GET
+    filters = selectors.MemberFilters.from_query(params)
+    # Asked for in the address only, where re-authentication looks for it (SENSITIVE_VIEWS).
     unmasked = _may_unmask(request, request.GET.get("unmasked") == "1")
+    if filters.private:
+        filters, search_error = _identifier_search(request, unit, filters, posted=posted)
+        if search_error:
+            messages.error(request, search_error)
+            return redirect("members:list", pk=unit.pk)
+    actor = Actor.from_request(request)
     if unmasked:
-        exports.audit_unmasked_export(
-            actor=Actor.from_request(request), unit=unit, filters=filters, how="csv"
-        )
+        exports.audit_unmasked_export(actor=actor, unit=unit, filters=filters, how="csv")
+    audit_export(
+        actor=actor,
+        unit=unit,
+        what="members.member",
+        file_format="csv",
+        unmasked=unmasked,
+        filters=filters.as_query(),
+    )
     return csv_response(exports.member_export(unit=unit, filters=filters, unmasked=unmasked))
 
 
@@ -269,6 +346,12 @@ def member_export_start(request: AuthedRequest, pk: int) -> HttpResponse:
     form = ExportForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Choose a format for the export."))
+        return redirect("members:list", pk=unit.pk)
+    if selectors.MemberFilters.from_query(request.POST).private:
+        # A job keeps its filters in its row and in the audit log: no ID number or phone there.
+        messages.error(
+            request, _("The result of a search by ID number or phone is downloaded as CSV.")
+        )
         return redirect("members:list", pk=unit.pk)
     job = exports.member_export_start(
         actor=Actor.from_request(request),
@@ -305,174 +388,3 @@ def export_download(request: AuthedRequest, pk: int) -> FileResponse:
     if job.state != ExportState.DONE:
         raise Http404
     return serve_file(job.file, download_name=exports.export_filename(job.unit, job.file_format))
-
-
-# --- imports ----------------------------------------------------------------------------------
-
-
-@require(Perm.MEMBER_EDIT)
-def import_upload(request: AuthedRequest, pk: int) -> HttpResponse:
-    unit, context = unit_page(request, pk, tab="members")
-    if not holds_members(unit):
-        raise Http404
-    declared = int(request.META.get("CONTENT_LENGTH") or 0)
-    if request.method == "POST" and declared > settings.MAX_IMPORT_BYTES + 65536:
-        # Refuse before Django spools the body to disk: the form would only say so afterwards.
-        form = ImportUploadForm(data={"mode": ImportMode.VALID_ONLY})
-        form.is_valid()
-        form.errors.pop("file", None)
-        form.add_error(
-            "file",
-            _("The file is %(size)s MB; rosters of up to %(limit)s MB can be imported.")
-            % {"size": round(declared / 1048576, 1), "limit": settings.MAX_IMPORT_BYTES // 1048576},
-        )
-    else:
-        form = ImportUploadForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and not form.errors and form.is_valid():
-        upload = form.cleaned_data["file"]
-        try:
-            job = imports.member_import_start(
-                actor=Actor.from_request(request),
-                unit=unit,
-                upload=upload,
-                name=upload.name,
-                mode=form.cleaned_data["mode"],
-            )
-        except UnusableInput as exc:
-            form.add_error("file", exc.message)
-        else:
-            return redirect("members:import", pk=job.pk)
-    context.update(
-        {
-            "form": form,
-            "imports": selectors.member_imports(unit=unit)[:10],
-            "limit_mb": settings.MAX_IMPORT_BYTES // 1048576,
-        }
-    )
-    return render(request, "members/import_upload.html", context)
-
-
-@require(Perm.MEMBER_EDIT)
-def import_detail(request: AuthedRequest, pk: int) -> HttpResponse:
-    job = _import(request, pk)
-    _unit, context = unit_page(request, job.unit_id, tab="members")
-    context.update(_import_context(request, job))
-    template = "members/_import_progress.html" if request.htmx else "members/import_detail.html"
-    response = render(request, template, context)
-    if request.htmx and not job.is_running:
-        response["HX-Refresh"] = "true"
-    return response
-
-
-def _import_context(request: AuthedRequest, job: MemberImport) -> dict[str, Any]:
-    context: dict[str, Any] = {"job": job, "field_labels": FIELD_LABELS}
-    if job.state in (ImportState.MAPPING, ImportState.PREVIEWED, ImportState.REFUSED):
-        context["mapping_form"] = MappingForm(job=job)
-    if job.state == ImportState.FAILED:
-        context["failure"] = imports.failure_text(job)
-    if job.state in (ImportState.PREVIEWED, ImportState.DONE, ImportState.REFUSED):
-        phase = report_phase(job)
-        severity = request.GET.get("severity", "")
-        severity = severity if severity in ("error", "warning") else ""
-        page = paginate(request, selectors.import_problems(job=job, phase=phase, severity=severity))
-        for problem in page.object_list:
-            problem.message = render_problem(problem.code, problem.params)
-        summary = selectors.import_problem_summary(job=job, phase=phase)
-        counts = (
-            job.preview
-            if job.state == ImportState.PREVIEWED
-            else {
-                "rows": job.rows_total,
-                "created": job.created_count,
-                "updated": job.updated_count,
-                "unchanged": job.unchanged_count,
-                "rejected": job.rejected_count,
-                "warnings": job.warning_count,
-                "skipped": job.skipped_count,
-            }
-        )
-        context.update(
-            {
-                "problems": page,
-                "summary": summary,
-                "severity": severity,
-                "counts": counts,
-                "mapped": [
-                    (col, FIELD_LABELS[job.mapping[str(col["index"])]])
-                    for col in job.columns
-                    if str(col["index"]) in job.mapping
-                ],
-            }
-        )
-    return context
-
-
-@require(Perm.MEMBER_EDIT)
-@require_POST
-def import_configure(request: AuthedRequest, pk: int) -> HttpResponse:
-    job = _import(request, pk)
-    form = MappingForm(request.POST, job=job)
-    if form.is_valid():
-        try:
-            imports.member_import_configure(
-                actor=Actor.from_request(request),
-                job=job,
-                mapping=form.mapping(),
-                mode=form.cleaned_data["mode"],
-                default_member_type=form.cleaned_data["default_member_type"],
-                sheet=form.cleaned_data.get("sheet"),
-            )
-        except ValidationError as exc:
-            for message in exc.messages:
-                messages.error(request, message)
-    else:
-        messages.error(request, _("Check the choices below."))
-    return redirect("members:import", pk=job.pk)
-
-
-@require(Perm.MEMBER_EDIT)
-@require_POST
-def import_commit(request: AuthedRequest, pk: int) -> HttpResponse:
-    job = _import(request, pk)
-    try:
-        imports.member_import_commit(actor=Actor.from_request(request), job=job)
-    except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
-    return redirect("members:import", pk=job.pk)
-
-
-@require(Perm.MEMBER_EDIT)
-@require_POST
-def import_resume(request: AuthedRequest, pk: int) -> HttpResponse:
-    job = _import(request, pk)
-    try:
-        imports.member_import_resume(actor=Actor.from_request(request), job=job)
-    except (ValidationError, KeyError):
-        messages.error(request, _("This import is not interrupted."))
-    return redirect("members:import", pk=job.pk)
-
-
-@require(Perm.MEMBER_EDIT)
-def import_report(request: AuthedRequest, pk: int) -> FileResponse:
-    """Every problem of the import as .xlsx: row, column, value and reason."""
-    job = _import(request, pk)
-    if job.state not in (ImportState.PREVIEWED, ImportState.DONE, ImportState.REFUSED):
-        raise Http404
-    handle = tempfile.NamedTemporaryFile(suffix=".xlsx")  # noqa: SIM115  (the response closes it)
-    write_report(job, Path(handle.name))
-    handle.seek(0)
-    stem = Path(job.original_name).stem[:60] or "roster"
-    return FileResponse(
-        handle,
-        as_attachment=True,
-        filename=_("%(name)s problems.xlsx") % {"name": stem},
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-
-
-@require(Perm.MEMBER_EDIT)
-def import_list(request: AuthedRequest, pk: int) -> HttpResponse:
-    unit, context = unit_page(request, pk, tab="members")
-    context["page"] = paginate(request, selectors.member_imports(unit=unit))
-    return render(request, "members/import_list.html", context)

@@ -34,6 +34,10 @@ UNUSABLE_MESSAGES: dict[str, Any] = {
         "No column is mapped to the business name; every member needs one."
     ),
     "no_data": _("The sheet “%(sheet)s” has a header but no member rows below it."),
+    "file_expired": _(
+        "“%(name)s” has expired: uploaded rosters are deleted after a while. Upload the file "
+        "again to import it."
+    ),
     "unknown_unit": _(
         "No unit with code %(unit_code)s that holds members (a grassroots association, branch or "
         "group) in your area."

@@ -15,6 +15,14 @@ Durability:
 
 Where the batches go — checked only, or written here, or written by a second process while
 this one reads on — is `sinks.py`'s business.
+
+Existing members: the check records every member a row would change, field by field (old →
+new, personal fields masked), as the job's "changes" (`ImportProblem` rows of that phase, one
+per member); the person then chooses to update them or leave them as they are (`EXISTING_*`,
+kept in the job's preview). Each member an import changes gets an audit entry of its own
+(`member.import`, with the old and new values of the fields that changed, personal ones
+masked), in the shape `core.audit.audit_record` gives and written in bulk in the batch's
+transaction, so its history shows the import. New rows cost none of this.
 """
 
 import hashlib
@@ -28,10 +36,16 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from jiceng.core import bulk
+from jiceng.core.actions import check_registered
+from jiceng.core.actor import Actor
+from jiceng.core.audit import personal_fields, scrub_personal
+from jiceng.core.models import AuditEntry
+from jiceng.core.validators import mask_phone
 from jiceng.org.anchors import anchors_of
 from jiceng.org.models import Unit
 
 from .. import crypto
+from ..identifiers import mask_id_number
 from ..models import ImportMode, ImportProblem, Member, MemberImport, MemberStatus
 from ..validation import MEMBER_LEVELS, credit_code_taken_params, member_flags
 from .errors import UnusableInput
@@ -47,6 +61,10 @@ if TYPE_CHECKING:
 
 BATCH_ROWS = 25_000
 PREVIEW, COMMIT = "preview", "commit"
+#: The phase of the job's list of members the import would change.
+CHANGES = "changes"
+#: What the import does to existing members it would change (the person's choice).
+EXISTING_UPDATE, EXISTING_SKIP = "update", "skip"
 
 #: Columns written for a new member, in order.
 INSERT_FIELDS = (
@@ -108,6 +126,25 @@ COMPARED = (
     "flags",
 )
 EXISTING_VALUES = ("id", "unit_id", "unit__path", "id_number_encrypted", *COMPARED)
+#: Fields listed when a member changes (the others follow from them), in the order shown.
+LISTED = (
+    "business_name",
+    "operator",
+    "member_type",
+    "credit_code",
+    "registration_number",
+    "id_number",
+    "phone",
+    "industry",
+    "address",
+    "join_date",
+    "status",
+)
+
+
+def existing_choice(job: MemberImport) -> str:
+    """Whether the import updates the existing members it would change, or skips them."""
+    return EXISTING_SKIP if job.preview.get("existing") == EXISTING_SKIP else EXISTING_UPDATE
 
 
 @dataclass
@@ -177,6 +214,10 @@ class ImportRun:
         self.anchors = _anchors(self.units)
         self.held: list[Problem] = []  # all-or-nothing: problems written after the rollback
         self.problem_rows: list[ImportProblem] = []
+        self.skip_existing = self.write and existing_choice(job) == EXISTING_SKIP
+        check_registered("member.import")  # the action of each member entry (`_audit_entry`)
+        self.actor_name = Actor(user=viewer).name
+        self.personal = personal_fields(Member)
 
     # --- the pass ---------------------------------------------------------------------------
 
@@ -185,6 +226,8 @@ class ImportRun:
 
         if "business_name" not in self.layout.mapping.values():
             raise UnusableInput("no_business_name_column")
+        if self.roster is None and not self.job.file:
+            raise UnusableInput("file_expired", name=self.job.original_name)
         roster = self.roster or open_roster(Path(self.job.file.path), name=self.job.original_name)
         self.total = roster.row_estimate(self.layout.sheet)
         resume_from = self.job.checkpoint_row if self.write and not self.atomic else 0
@@ -215,7 +258,8 @@ class ImportRun:
 
     def _counts_at_start(self, resume_from: int) -> Counts:
         if not resume_from:
-            ImportProblem.objects.filter(job=self.job, phase=self.phase).delete()
+            phases = [self.phase] if self.write else [self.phase, CHANGES]
+            ImportProblem.objects.filter(job=self.job, phase__in=phases).delete()
             return Counts()
         job = self.job
         return Counts(
@@ -298,7 +342,7 @@ class ImportRun:
         for attempt in range(3):
             try:
                 with transaction.atomic():
-                    self._write(prepared.creates, prepared.updates)
+                    self._write(prepared.creates, prepared.updates, prepared.audits)
                     self._save_problems(prepared.problems)
                     merged = Counts(**outcome.counts.as_dict())
                     self._add(merged, prepared.counts)
@@ -319,7 +363,7 @@ class ImportRun:
         """Write one batch inside the all-or-nothing transaction; problems wait for its end.
         Progress reaches the page through the cache: the job's row would be hidden inside."""
         self.problem_rows.extend(prepared.problems)
-        self._write(prepared.creates, prepared.updates)
+        self._write(prepared.creates, prepared.updates, prepared.audits)
         self._add(outcome.counts, prepared.counts)
         outcome.touched_units |= prepared.touched
         self.job.publish_progress(prepared.through, self.total)
@@ -434,10 +478,16 @@ class ImportRun:
         if all(merged[name] == existing[name] for name in COMPARED):
             prepared.counts.unchanged += 1
             return
+        if self.skip_existing:
+            prepared.counts.unchanged += 1  # left as it is, as the person chose
+            return
         prepared.counts.updated += 1
         prepared.touched.add(existing["unit_id"])
+        before, after = self._changes(existing, merged, row)
         if not self.write:
+            prepared.problems.append(self._change_row(row, existing, before, after))
             return
+        prepared.audits.append(self._audit_entry(existing, merged, before, after))
         encrypted = (
             crypto.encrypt(row.id_number) if row.id_number else existing["id_number_encrypted"]
         )
@@ -461,6 +511,70 @@ class ImportRun:
                 self.stored_now,
                 existing["id"],
             )
+        )
+
+    @staticmethod
+    def _changes(
+        existing: dict[str, Any], merged: dict[str, Any], row: Row
+    ) -> tuple[dict[str, Any], dict[str, Any]]:
+        """The listed fields that change, as (old values, new values), JSON-ready; the phone
+        and the ID number only masked."""
+        before: dict[str, Any] = {}
+        after: dict[str, Any] = {}
+        for name in LISTED:
+            if name == "id_number":
+                if merged["id_number_index"] == existing["id_number_index"]:
+                    continue
+                encrypted = existing["id_number_encrypted"]
+                old = mask_id_number(crypto.decrypt(encrypted)) if encrypted else ""
+                new = mask_id_number(row.id_number) if row.id_number else ""
+            else:
+                old, new = existing[name], merged[name]
+                if old == new:
+                    continue
+                if name == "phone":
+                    old, new = (mask_phone(old) if old else ""), (mask_phone(new) if new else "")
+            before[name] = old.isoformat() if hasattr(old, "isoformat") else old
+            after[name] = new.isoformat() if hasattr(new, "isoformat") else new
+        return before, after
+
+    def _audit_entry(
+        self,
+        existing: dict[str, Any],
+        merged: dict[str, Any],
+        before: dict[str, Any],
+        after: dict[str, Any],
+    ) -> AuditEntry:
+        """The member's entry as `core.audit.audit_record` writes one (the same action, shape
+        and personal-data rule: the member's personal fields as a keyed hash, on top of the
+        masking), built here to be written in bulk with the batch."""
+        return AuditEntry(
+            actor=self.viewer,
+            actor_name=self.actor_name,
+            unit_id=existing["unit_id"],
+            action="member.import",
+            object_type=Member._meta.label_lower,
+            object_id=str(existing["id"]),
+            object_repr=merged["business_name"][:255],
+            before=scrub_personal(before, self.personal),
+            after=scrub_personal(after, self.personal),
+        )
+
+    def _change_row(
+        self, row: Row, existing: dict[str, Any], before: dict[str, Any], after: dict[str, Any]
+    ) -> ImportProblem:
+        """One member the import would change, for the preview's list."""
+        return ImportProblem(
+            job_id=self.job.pk,
+            phase=CHANGES,
+            row=row.number,
+            severity="change",
+            code="member_changed",
+            value=str(existing["business_name"])[:200],
+            params={
+                "member": existing["id"],
+                "changes": [[name, before[name], after[name]] for name in before],
+            },
         )
 
     def _json(self, flags: list[str]) -> Any:
@@ -528,7 +642,12 @@ class ImportRun:
 
     # --- writing ----------------------------------------------------------------------------
 
-    def _write(self, creates: list[tuple[Any, ...]], updates: list[tuple[Any, ...]]) -> None:
+    def _write(
+        self,
+        creates: list[tuple[Any, ...]],
+        updates: list[tuple[Any, ...]],
+        audits: list[AuditEntry],
+    ) -> None:
         if creates:
             bulk.insert_rows(connection, Member, INSERT_FIELDS, creates)
         if updates:
@@ -539,6 +658,8 @@ class ImportRun:
                 updates,
                 extra_set='"lock_version" = "lock_version" + 1',
             )
+        if audits:
+            AuditEntry.objects.bulk_create(audits, batch_size=1000)
 
     def _problem_rows(self, row: Row) -> list[ImportProblem]:
         return [
@@ -652,3 +773,5 @@ class Prepared:
     updates: list[tuple[Any, ...]] = field(default_factory=list)
     touched: set[int] = field(default_factory=set)
     problems: list[ImportProblem] = field(default_factory=list)
+    #: One audit entry per member the batch changes (committing only).
+    audits: list[AuditEntry] = field(default_factory=list)

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from jiceng.core.actor import Actor
 from jiceng.core.audit import audit_record
+from jiceng.core.jobs import schedule_purge
 from jiceng.org.models import Unit
 
 from ..models import ImportMode, ImportState, MemberImport
@@ -27,7 +28,16 @@ from ..validation import holds_members
 from .errors import UNUSABLE_MESSAGES, UnusableInput
 from .headers import FIELD_LABELS
 from .layout import detect_layout
-from .pipeline import COMMIT, PREVIEW, ImportRun, file_sha256, member_units
+from .pipeline import (
+    COMMIT,
+    EXISTING_SKIP,
+    EXISTING_UPDATE,
+    PREVIEW,
+    ImportRun,
+    existing_choice,
+    file_sha256,
+    member_units,
+)
 from .readers import Roster, open_roster
 
 if TYPE_CHECKING:
@@ -58,6 +68,20 @@ def _fail(job: MemberImport, exc: UnusableInput) -> None:
     job.save(
         update_fields=["state", "failure_code", "failure_params", "failure_message", "finished_at"]
     )
+
+
+def check_file_kept(job: MemberImport) -> None:
+    """The uploaded file is still there (it is deleted FILE_RETENTION_SECONDS after upload)."""
+    if not job.file:
+        raise UnusableInput("file_expired", name=job.original_name)
+
+
+def check_file_kept_or_refuse(job: MemberImport) -> None:
+    """For a person's step: the uploaded file must still be there."""
+    try:
+        check_file_kept(job)
+    except UnusableInput as exc:
+        raise ValidationError(exc.message) from None
 
 
 def _enqueue(step: str, job: MemberImport) -> None:
@@ -106,6 +130,7 @@ def member_import_start(
         job.file.save(Path(name).name, File(upload, name=Path(name).name), save=False)
         job.file_size = job.file.size
         job.save()
+        schedule_purge(job.created_at)
         if enqueue:
             _enqueue("inspect", job)
     return job
@@ -115,6 +140,7 @@ def run_inspect(job: MemberImport) -> Roster | None:
     """Find the sheet, the header row and the automatic mapping (the worker's step). Returns
     the opened roster, for a caller that goes straight on to import it."""
     try:
+        check_file_kept(job)
         path = Path(job.file.path)
         roster = open_roster(path, name=job.original_name)
         layout = detect_layout(roster, sheet=job.sheet_name or None)
@@ -166,6 +192,7 @@ def member_import_configure(
     """Confirm the mapping (or pick another sheet, which is read again) and check every row."""
     if job.state not in (ImportState.MAPPING, ImportState.PREVIEWED, ImportState.REFUSED):
         raise ValidationError(_("This import can no longer be changed."))
+    check_file_kept_or_refuse(job)
     with transaction.atomic():
         job = MemberImport.objects.select_for_update().get(pk=job.pk)
         job.mode = mode
@@ -198,6 +225,25 @@ def member_import_configure(
     return job
 
 
+def record_probes(job: MemberImport, *, actor: Actor, phase: str) -> None:
+    """Rows whose credit code is held outside the user's area were told only that it cannot be
+    used (`validation.render_credit_code_taken`): count them as the member form counts one
+    (`security.existence_probe`, what was probed and how often, never the codes)."""
+    held_outside = (
+        job.problems.filter(phase=phase, code="credit_code_taken")
+        .exclude(params__has_key="unit")
+        .count()
+    )
+    if held_outside:
+        audit_record(
+            actor=actor,
+            action="security.existence_probe",
+            unit=job.unit,
+            after={"what": "credit_code", "count": held_outside},
+            object_repr="credit_code",
+        )
+
+
 def run_check(job: MemberImport, *, viewer: "User | None") -> None:
     """Check every row without writing members: the preview (the worker's step)."""
     try:
@@ -205,17 +251,32 @@ def run_check(job: MemberImport, *, viewer: "User | None") -> None:
     except UnusableInput as exc:
         _fail(job, exc)
         return
+    record_probes(job, actor=Actor(user=viewer), phase=PREVIEW)
     job.preview = outcome.counts.as_dict()
     job.state = ImportState.PREVIEWED
     job.save(update_fields=["preview", "state"])
 
 
-def member_import_commit(*, actor: Actor, job: MemberImport) -> MemberImport:
-    """Start writing the checked rows."""
+def member_import_commit(
+    *, actor: Actor, job: MemberImport, existing: str | None = None
+) -> MemberImport:
+    """Start writing the checked rows. When the check found existing members the import would
+    change, `existing` says what to do with them: EXISTING_UPDATE or EXISTING_SKIP (leave
+    them as they are); there is no default then."""
     with transaction.atomic():
         job = MemberImport.objects.select_for_update().get(pk=job.pk)
         if job.state != ImportState.PREVIEWED:
             raise ValidationError(_("Check the rows before importing them."))
+        check_file_kept_or_refuse(job)
+        if existing not in (EXISTING_UPDATE, EXISTING_SKIP, None):
+            raise ValidationError(_("Unknown choice for the existing members."))
+        if existing is None and job.preview.get("updated"):
+            raise ValidationError(
+                _(
+                    "The file changes members already on record: choose whether to update them "
+                    "or leave them as they are."
+                )
+            )
         if job.mode == ImportMode.ALL_OR_NOTHING and job.preview.get("rejected"):
             raise ValidationError(
                 _(
@@ -227,7 +288,8 @@ def member_import_commit(*, actor: Actor, job: MemberImport) -> MemberImport:
             )
         job.state = ImportState.IMPORTING
         job.checkpoint_row = 0
-        job.save(update_fields=["state", "checkpoint_row"])
+        job.preview = {**job.preview, "existing": existing or EXISTING_UPDATE}
+        job.save(update_fields=["state", "checkpoint_row", "preview"])
         _enqueue("commit", job)
     return job
 
@@ -241,6 +303,7 @@ def run_commit(job: MemberImport, *, actor: Actor, roster: Roster | None = None)
         return
     from jiceng.dues.services import rollup_refresh_units
 
+    record_probes(job, actor=actor, phase=COMMIT)
     counts = outcome.counts
     with transaction.atomic():
         if not outcome.refused:
@@ -264,6 +327,7 @@ def run_commit(job: MemberImport, *, actor: Actor, roster: Roster | None = None)
                 "file": job.original_name,
                 "sha256": job.file_sha256,
                 "mode": job.mode,
+                "existing": existing_choice(job),
                 **counts.as_dict(),
             },
         )

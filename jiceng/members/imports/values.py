@@ -5,6 +5,7 @@ numbers or text in a dozen spellings, full-width digits, stray and non-breaking 
 """
 
 import datetime
+import decimal
 import re
 import unicodedata
 from typing import Any
@@ -22,6 +23,10 @@ _YM = re.compile(r"^(\d{4})\s*[./\-年]\s*(\d{1,2})\s*月?$")
 _COMPACT_YMD = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
 _YEAR = re.compile(r"^(\d{4})\s*年?$")
 _PHONE_SPLIT = re.compile(r"[/,，;；、|]|\s{2,}")
+#: A number as Excel writes a long one in scientific notation: 1.3955120012E10, 1.39E+10.
+_SCIENTIFIC = re.compile(r"^\d(?:\.\d+)?[eE]\+?\d{1,3}$")
+#: How many digits a phone written as a number has: a mobile (a landline's leading 0 is lost).
+_PHONE_DIGITS = 11
 
 
 class CellError(ValueError):
@@ -107,6 +112,7 @@ def parse_phone(value: Any) -> tuple[str, str]:
     raw = str(int(value)) if isinstance(value, float) and value.is_integer() else text(value)
     if not raw:
         return "", ""
+    raw = _from_scientific(raw)
     if len(raw) == 11 and raw.isascii() and raw.isdigit() and raw[0] == "1" and raw[1] in "3456789":
         return "mobile", raw  # the common case, without the general rules below
     for part in [raw, *_PHONE_SPLIT.split(raw)]:
@@ -116,6 +122,20 @@ def parse_phone(value: Any) -> tuple[str, str]:
             if kind != "invalid":
                 return kind, normalized
     return "invalid", raw[:32]
+
+
+def _from_scientific(raw: str) -> str:
+    """A phone Excel turned into scientific notation (1.3955120012E10), as the digits it is: read
+    exactly (Decimal, never a float) and only when it is a whole number of a phone's length;
+    anything else as written."""
+    compact = unicodedata.normalize("NFKC", raw).strip()
+    if not _SCIENTIFIC.match(compact):
+        return raw
+    number = decimal.Decimal(compact)
+    if number != number.to_integral_value():
+        return raw
+    digits = str(int(number))
+    return digits if len(digits) == _PHONE_DIGITS else raw
 
 
 def _words(*pairs: tuple[str, tuple[str, ...]]) -> dict[str, str]:

@@ -259,8 +259,16 @@ def test_credit_code_held_elsewhere_is_named_only_to_those_who_may_see_it(
     path = write_xlsx(tmp_path / "r.xlsx", rows)
     job = run(path, tree.shushan, user=people.hefei_admin)
     taken = {p.row: render(p.code, p.params) for p in job.problems.filter(code="credit_code_taken")}
-    assert "玄武" not in taken[4] and "outside your area" in taken[4]  # 南京: not hefei's
+    # 南京 is not hefei's: the import says only that the code cannot be used (issue 9, 17).
+    assert "cannot be used" in taken[4]
+    for telling in ("玄武", "南京", "outside your", "another association", "already registered"):
+        assert telling not in taken[4], telling
     assert "包河区个私协会" in taken[5] and "包河某店" in taken[5]  # a sibling under 合肥
+    # The probe is counted as the member form counts one: what, how often, never the code.
+    probe = AuditEntry.objects.get(action="security.existence_probe")
+    assert probe.actor == people.hefei_admin and probe.unit == tree.shushan
+    assert probe.after == {"what": "credit_code", "count": 1}
+    assert CODE_A not in json.dumps([probe.before, probe.after, probe.object_repr])
     assert Member.objects.filter(unit=tree.shushan).count() == 0
     # A member who left frees the code.
     Member.objects.filter(credit_code=CODE_A).update(status=MemberStatus.LEFT)
