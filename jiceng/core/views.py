@@ -29,8 +29,8 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
 from jiceng.accounts.roles import Perm
-from jiceng.core.actions import is_registered, registered_actions
 from jiceng.core.audit import audit_entries_for_user
+from jiceng.core.audit_forms import AuditFilterForm
 from jiceng.core.errors import ConflictError, DomainError
 from jiceng.core.forms import apply_errors
 from jiceng.core.http import AuthedRequest
@@ -198,16 +198,17 @@ def query_string(**params: Any) -> str:
 
 @require(Perm.AUDIT_VIEW)
 def audit_list(request: AuthedRequest) -> HttpResponse:
-    """The audit log of the user's subtree, newest first; filter by unit code or action."""
+    """The audit log of the user's subtree, newest first; filter by unit code or by an action
+    or group of actions. A filter the form does not offer is an error, not an empty list."""
+    form = AuditFilterForm(request.GET or None, user=request.user)
+    context: dict[str, Any] = {"form": form}
+    if form.is_bound and not form.is_valid():
+        return render(request, "core/audit_list.html", context)
     entries = audit_entries_for_user(request.user)
-    code = request.GET.get("unit", "").strip()[:15]
-    action = request.GET.get("action", "").strip()[:64]
-    if code:
-        entries = entries.filter(unit__code=code)
-    if action:
-        # A code from the select matches exactly; anything else (a link's prefix) as a prefix.
-        exact = is_registered(action)
-        entries = entries.filter(**{"action" if exact else "action__startswith": action})
-    page = paginate(request, entries)
-    context = {"page": page, "code": code, "action": action, "actions": registered_actions()}
+    if form.is_bound:
+        entries = form.filter(entries)
+        context["extra"] = query_string(
+            unit=request.GET.get("unit", ""), action=request.GET.get("action", "")
+        )
+    context["page"] = paginate(request, entries)
     return render(request, "core/audit_list.html", context)

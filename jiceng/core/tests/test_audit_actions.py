@@ -33,13 +33,33 @@ def _is_writer(call: ast.Call) -> bool:
     return "AuditEntry" in ast.unparse(func)
 
 
-def _codes(node: ast.expr) -> list[str | re.Pattern[str]]:
-    """The codes an `action=` expression may take: literals, both sides of a conditional, and
-    f-strings as a pattern (their formatted parts stand for one or more code characters)."""
+def _constants(module: ast.Module) -> dict[str, str]:
+    """The module's top-level string constants (`MEMBER_ACTION = "member.import"`)."""
+    found: dict[str, str] = {}
+    for node in module.body:
+        value = node.value if isinstance(node, ast.Assign | ast.AnnAssign) else None
+        targets = (
+            node.targets
+            if isinstance(node, ast.Assign)
+            else [node.target]
+            if isinstance(node, ast.AnnAssign)
+            else []
+        )
+        if isinstance(value, ast.Constant) and isinstance(value.value, str):
+            found.update((t.id, value.value) for t in targets if isinstance(t, ast.Name))
+    return found
+
+
+def _codes(node: ast.expr, constants: dict[str, str] | None = None) -> list[str | re.Pattern[str]]:
+    """The codes an `action=` expression may take: literals, the module's string constants,
+    both sides of a conditional, and f-strings as a pattern (their formatted parts stand for
+    one or more code characters)."""
     if isinstance(node, ast.Constant) and isinstance(node.value, str):
         return [node.value]
+    if isinstance(node, ast.Name) and constants and node.id in constants:
+        return [constants[node.id]]
     if isinstance(node, ast.IfExp):
-        return _codes(node.body) + _codes(node.orelse)
+        return _codes(node.body, constants) + _codes(node.orelse, constants)
     if isinstance(node, ast.JoinedStr):
         parts = [
             re.escape(str(v.value)) if isinstance(v, ast.Constant) else r"[a-z_.]+"
@@ -55,13 +75,15 @@ def _source_actions() -> list[tuple[str, int, str | re.Pattern[str]]]:
         if "tests" in path.parts or "migrations" in path.parts or path == AUDIT_MODULE:
             continue
         tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+        constants = _constants(tree)
         for node in ast.walk(tree):
             if not isinstance(node, ast.Call) or not _is_writer(node):
                 continue
             for keyword in node.keywords:
                 if keyword.arg == "action":
                     rel = str(path.relative_to(SOURCE.parent))
-                    found.extend((rel, node.lineno, code) for code in _codes(keyword.value))
+                    codes = _codes(keyword.value, constants)
+                    found.extend((rel, node.lineno, code) for code in codes)
     return found
 
 
@@ -78,6 +100,22 @@ def test_every_action_code_in_the_source_is_registered():
         if not ok:
             missing.append(f"{where}:{line} {getattr(code, 'pattern', code)}")
     assert not missing, "register these in the app's audit_actions.py: " + ", ".join(missing)
+
+
+def test_the_walk_reads_module_constants_and_refuses_what_it_cannot_read():
+    module = ast.parse(
+        'ACTION = "member.import"\n'
+        "audit_record(action=ACTION)\n"
+        'AuditEntry(action="a.b" if x else f"c.{y}")\n'
+        "audit_record(action=code)\n"
+    )
+    constants = _constants(module)
+    calls = [n for n in ast.walk(module) if isinstance(n, ast.Call) and _is_writer(n)]
+    assert _codes(calls[0].keywords[0].value, constants) == ["member.import"]
+    first, second = _codes(calls[1].keywords[0].value, constants)
+    assert first == "a.b" and isinstance(second, re.Pattern) and second.match("c.d_e")
+    with pytest.raises(AssertionError, match="cannot read an action code from 'code'"):
+        _codes(calls[2].keywords[0].value, constants)
 
 
 def test_every_profile_section_has_its_create_update_delete_registered():
@@ -181,7 +219,8 @@ def test_audit_filter_by_code_is_exact_and_a_prefix_still_works(tree: Tree, peop
 
     body = client.get(reverse("core:audit"), {"action": "member."}).content.decode()
     assert sorted(_cells(body)) == ["Import members", "Resume member import"]
-    assert '<option value="member." selected>member.</option>' in body
+    # A group is offered under its translated label, never as the raw prefix (issue 9, 24).
+    assert '<option value="member." selected>All member actions</option>' in body
 
 
 def test_a_chinese_page_shows_the_label_in_chinese(tree: Tree, people: People):
@@ -198,3 +237,115 @@ def test_a_chinese_page_shows_the_label_in_chinese(tree: Tree, people: People):
     assert expected in _cells(client.get(history_url).content.decode())
     if expected != "Edit venue":  # once the catalogue has it, no English label remains
         assert "Edit venue" not in _cells(audit)
+
+
+def _literal_keys() -> list[tuple[str, int, str | re.Pattern[str], str]]:
+    """(where, line, code, key) for each key of a literal before/after dict in the source."""
+    found: list[tuple[str, int, str | re.Pattern[str], str]] = []
+    for path in sorted(SOURCE.rglob("*.py")):
+        if "tests" in path.parts or "migrations" in path.parts or path == AUDIT_MODULE:
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+        for node in ast.walk(tree):
+            if not isinstance(node, ast.Call) or not _is_writer(node):
+                continue
+            given = {k.arg: k.value for k in node.keywords if k.arg}
+            if "action" not in given:
+                continue
+            keys = [
+                key.value
+                for side in ("before", "after")
+                if isinstance(given.get(side), ast.Dict)
+                for key in given[side].keys  # type: ignore[attr-defined]
+                if isinstance(key, ast.Constant) and isinstance(key.value, str)
+            ]
+            rel = str(path.relative_to(SOURCE.parent))
+            for code in _codes(given["action"]):
+                found.extend((rel, node.lineno, code, key) for key in keys)
+    return found
+
+
+def test_every_key_an_entry_writes_reads_as_a_label():
+    """Keys of before/after that are no model's field ("rows", "step") have a label, so the
+    log never shows the key itself (issue 9, item 24)."""
+    field_names = {
+        f.name
+        for model in apps.get_models()
+        for f in model._meta.get_fields()
+        if getattr(f, "verbose_name", None) and f.concrete
+    }
+    found = _literal_keys()
+    assert len(found) > 20, "the walk found too few keys: is it still reading them?"
+    missing = [
+        f"{where}:{line} {key}"
+        for where, line, code, key in found
+        if key not in field_names
+        and actions.field_label(code if isinstance(code, str) else "", key) is None
+    ]
+    assert not missing, "label these keys (register(..., fields=) or register_field_labels): " + (
+        ", ".join(missing)
+    )
+
+
+def test_coded_values_read_as_labels(tree: Tree, people: People):
+    from jiceng.core.audit import describe_changes
+
+    entry = audit_record(
+        actor=Actor(user=people.hefei_admin, source_address="198.51.100.4"),
+        action="security.sign_in",
+        unit=tree.hefei,
+        after={"second_factor": "totp"},
+    )
+    with translation.override("en"):
+        (change,) = describe_changes(entry)
+    assert (change.label, change.new) == ("Second factor", "authenticator app")
+    unmask = AuditEntry(action="member.unmask", after={"fields": ["id_number", "phone"]})
+    with translation.override("en"):
+        (change,) = describe_changes(unmask)
+    assert change.new == "ID number, phone"
+
+
+SECURITY_CODE = re.compile(r"""["'](security\.[a-z_]+)["']""")
+#: These name the codes to check that they are registered and rendered; they record nothing.
+REGISTRY_TESTS = {"test_audit_actions.py", "test_audit_log.py"}
+
+
+def _security_codes_in(paths: list[Path]) -> set[str]:
+    return {
+        code for path in paths for code in SECURITY_CODE.findall(path.read_text(encoding="utf-8"))
+    }
+
+
+def _sources(*, tests: bool) -> list[Path]:
+    roots = [SOURCE, Path(settings.BASE_DIR) / "tests"] if tests else [SOURCE]
+    return [
+        path
+        for root in roots
+        for path in root.rglob("*.py")
+        if ("tests" in path.parts) == tests
+        and path.name not in REGISTRY_TESTS
+        and path.name != "audit_actions.py"
+        and "migrations" not in path.parts
+    ]
+
+
+def _security_registered() -> set[str]:
+    return {a.code for a in actions.registered_actions() if a.code.startswith("security.")}
+
+
+def test_every_security_code_in_the_source_is_registered_and_labelled():
+    """Issue 9, item 19: every security event the source names ("security.…") is declared
+    with a label of its own."""
+    used = _security_codes_in(_sources(tests=False))
+    assert {"security.sign_in", "security.identifier_search"} <= used, "is the walk reading?"
+    assert used <= _security_registered(), used - _security_registered()
+    for code in _security_registered():
+        assert actions.label_for(code) != code, code
+
+
+def test_every_registered_security_event_is_written_and_recorded_by_a_test():
+    registered = _security_registered()
+    written = _security_codes_in(_sources(tests=False))
+    tested = _security_codes_in(_sources(tests=True))
+    assert not registered - written, f"registered, never written: {registered - written}"
+    assert not registered - tested, f"no test records: {registered - tested}"

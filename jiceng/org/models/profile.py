@@ -56,6 +56,7 @@ class StaffMember(ProfileItem):
         _("employment"), max_length=16, choices=Employment.choices, default=Employment.FULL_TIME
     )
     phone = models.CharField(_("phone"), max_length=32, blank=True, validators=[validate_phone])
+    personal_fields = ("phone",)  # the audit log keeps a keyed hash (core/audit.py)
 
     class Meta:
         verbose_name = _("staff member")
@@ -215,6 +216,7 @@ class LeadershipMember(ProfileItem):
         _("employment"), max_length=16, choices=Employment.choices, default=Employment.FULL_TIME
     )
     phone = models.CharField(_("phone"), max_length=32, blank=True, validators=[validate_phone])
+    personal_fields = ("phone",)  # the audit log keeps a keyed hash (core/audit.py)
 
     class Meta:
         verbose_name = _("leadership member")
@@ -254,6 +256,7 @@ class LeadingGroupMember(ProfileItem):
     role = models.CharField(_("role"), max_length=32, choices=LeadingGroupRole.choices)
     title = models.CharField(_("post and organisation"), max_length=100, blank=True)
     phone = models.CharField(_("phone"), max_length=32, blank=True, validators=[validate_phone])
+    personal_fields = ("phone",)  # the audit log keeps a keyed hash (core/audit.py)
 
     class Meta:
         verbose_name = _("leading group member")
