@@ -4,9 +4,13 @@ account, so it cannot ask who they are; it asks instead whether a person is fill
 - a honeypot field people never see (hidden by the stylesheet) but form-filling robots do;
 - a signed timestamp issued with the form: a submission in under `FORM_MIN_SECONDS` is too
   fast for a person, and one after `FORM_MAX_SECONDS` comes from a stale (or harvested) form;
-- a per-source limit counted in the complaints table itself through a keyed hash (HMAC) of the
-  client address — the address is never stored, and without the key the hash cannot be
-  reversed by trying the (small) IPv4 space.
+- limits counted in the complaints table itself through keyed hashes (HMAC) — the address is
+  never stored, and without the key a hash cannot be reversed by trying the (small) IPv4 space.
+  A complaint's `source_hash` is two halves: the client address (`core/clientip.py`, which
+  reads the trusted proxy header behind the production proxy), then the submitter (address
+  and contact, or the text when no contact is given). One submitter may send `SOURCE_LIMIT`
+  messages to a unit an hour; one address, shared by everyone behind an office or carrier
+  NAT (or behind our own proxy when no proxy header is configured), `ADDRESS_LIMIT`.
 """
 
 import time
@@ -20,8 +24,13 @@ from jiceng.core.errors import DomainError
 
 FORM_MIN_SECONDS = 3
 FORM_MAX_SECONDS = 2 * 3600
-#: At most this many submissions from one address to one unit within `SOURCE_WINDOW`.
+#: At most this many submissions from one submitter (address and contact) to one unit within
+#: `SOURCE_WINDOW` ...
 SOURCE_LIMIT = 5
+#: ... and this many from one address, whoever sends them (many people may share it).
+ADDRESS_LIMIT = 60
+#: Hex characters of each half of `source_hash` (the field holds 64).
+HALF = 32
 SOURCE_WINDOW = timedelta(hours=1)
 #: The name of the honeypot field: one a robot expects to fill in.
 HONEYPOT_FIELD = "website"
@@ -93,7 +102,19 @@ def check_honeypot(value: str) -> None:
         )
 
 
-def source_hash(address: str | None) -> str:
-    """HMAC-SHA256 of the client address, keyed by the site's secret: equal for one address,
-    meaningless without the key."""
-    return salted_hmac(_SOURCE_SALT, address or "", algorithm="sha256").hexdigest()
+def _keyed(*parts: str) -> str:
+    return salted_hmac(_SOURCE_SALT, "\x1f".join(parts), algorithm="sha256").hexdigest()[:HALF]
+
+
+def address_hash(address: str | None) -> str:
+    """The first half of `source_hash`: a keyed hash of the client address alone."""
+    return _keyed("address", address or "")
+
+
+def source_hash(address: str | None, contact: str = "", content: str = "") -> str:
+    """Keyed hashes (HMAC-SHA256, the site's secret) of the client address, then of the
+    submitter: the address with the contact (digits only for a phone), or with the text when
+    no contact is given. Equal for one submitter, meaningless without the key."""
+    who = "".join(ch for ch in contact if ch.isalnum()).lower()
+    submitter = f"contact:{who}" if who else f"content:{' '.join(content.split())}"
+    return address_hash(address) + _keyed("submitter", address or "", submitter)

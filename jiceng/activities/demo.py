@@ -29,6 +29,7 @@ from .models import (
     Complaint,
     ComplaintKind,
     ComplaintState,
+    ComplaintStep,
     Honour,
     HonourLevel,
     MediaReport,
@@ -267,6 +268,7 @@ def seed_activities(*, units: list[Unit], rng: random.Random) -> None:
         ActivityPhoto.objects.bulk_create(activity_photos, batch_size=BATCH)
         complaints = _complaints(targets, rng, years, today, now)
         Complaint.objects.bulk_create(complaints, batch_size=BATCH)
+        ComplaintStep.objects.bulk_create(_complaint_steps(complaints), batch_size=BATCH)
         documents = [
             RuleDocument(
                 unit_id=u.pk,
@@ -409,6 +411,35 @@ def _complaints(
                 )
             )
     return rows
+
+
+def _complaint_steps(complaints: list[Complaint]) -> list[ComplaintStep]:
+    """The handling history of the seeded cases: an interim reply when handling started, and
+    the final reply when the case was resolved or closed later."""
+    steps = []
+    for c in complaints:
+        if c.responded_at is None:
+            continue
+        final = c.state in (ComplaintState.RESOLVED, ComplaintState.CLOSED)
+        if not final or c.resolved_at != c.responded_at:
+            steps.append(
+                ComplaintStep(
+                    complaint_id=c.pk,
+                    state=ComplaintState.IN_PROGRESS,
+                    response=INTERIM,
+                    at=c.responded_at,
+                )
+            )
+        if final:
+            steps.append(
+                ComplaintStep(
+                    complaint_id=c.pk,
+                    state=c.state,
+                    response=c.response,
+                    at=c.resolved_at or c.responded_at,
+                )
+            )
+    return steps
 
 
 def _recognition(

@@ -33,7 +33,7 @@ def complaint_resolution(units: Sequence[Unit], year: int) -> dict[int, Figure]:
     return {pk: Figure.ratio(s.handled, s.total) for pk, s in stats.items()}
 
 
-@figure("complaints.response_hours", _("Average hours to first response"), Kind.HOURS)
+@figure("complaints.response_hours", _("Average time to first response"), Kind.HOURS)
 def complaint_response_hours(units: Sequence[Unit], year: int) -> dict[int, Figure]:
     stats = rollups.subtree_figures(COMPLAINTS, units=units, year=year)
     return {

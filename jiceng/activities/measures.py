@@ -9,8 +9,6 @@ from typing import Any
 from django.db.models import (
     CharField,
     Count,
-    DurationField,
-    ExpressionWrapper,
     F,
     Q,
     QuerySet,
@@ -23,6 +21,7 @@ from django.utils import timezone
 from jiceng.core import rollups
 from jiceng.org.models import Unit
 
+from . import deadlines
 from .models import (
     Activity,
     ActivityKind,
@@ -73,6 +72,11 @@ class ActivityCounts:
         """The counts in the order of `ActivityKind`, for tables."""
         return [self.by_kind.get(kind, 0) for kind in ActivityKind.values]
 
+    @property
+    def labelled_kind_cells(self) -> list[tuple[str, int]]:
+        """(kind label, count) in the order of `ActivityKind`, for tables."""
+        return [(str(label), self.by_kind.get(kind, 0)) for kind, label in ActivityKind.choices]
+
 
 class ActivityMeasure(rollups.Measure[ActivityCounts]):
     name = "activities"
@@ -120,7 +124,8 @@ def activity_delta(activity: Activity, sign: int) -> None:
 
 @dataclass
 class ComplaintStats:
-    """Counts per state, and the time taken to respond."""
+    """Counts per state, the time taken to respond and to resolve, and how many are overdue
+    (answered after their due date, or still waiting past it, `activities/deadlines.py`)."""
 
     received: int = 0
     in_progress: int = 0
@@ -129,14 +134,31 @@ class ComplaintStats:
     #: How many have had a first response, and the time those responses took in all.
     responded: int = 0
     response_time: datetime.timedelta = datetime.timedelta(0)
+    #: Time from receipt to resolution or closing, over the resolved and closed.
+    resolution_time: datetime.timedelta = datetime.timedelta(0)
+    #: Answered after the due date.
+    late: int = 0
+    #: Still waiting for a first response after the due date (as of the day they were read).
+    waiting_overdue: int = 0
 
     def add(
-        self, state: str, count: int, responded: int, waited: datetime.timedelta | None
+        self,
+        state: str,
+        count: int,
+        responded: int,
+        waited: datetime.timedelta | None,
+        *,
+        late: int = 0,
+        resolution_time: datetime.timedelta | None = None,
+        overdue_waiting: int = 0,
     ) -> None:
         if state in (s.value for s in ComplaintState):
             setattr(self, state, getattr(self, state) + count)
         self.responded += responded
         self.response_time += waited or datetime.timedelta(0)
+        self.resolution_time += resolution_time or datetime.timedelta(0)
+        self.late += late
+        self.waiting_overdue += overdue_waiting
 
     @property
     def total(self) -> int:
@@ -146,6 +168,11 @@ class ComplaintStats:
     def handled(self) -> int:
         """Resolved or closed."""
         return self.resolved + self.closed
+
+    @property
+    def overdue(self) -> int:
+        """Answered late, or still waiting past the due date."""
+        return self.late + self.waiting_overdue
 
     @property
     def resolution_rate(self) -> float | None:
@@ -165,8 +192,12 @@ class ComplaintStats:
             return None
         return round(self.response_time.total_seconds() / 3600 / self.responded, 1)
 
-
-_WAIT = ExpressionWrapper(F("responded_at") - F("received_at"), output_field=DurationField())
+    @property
+    def avg_resolution_hours(self) -> float | None:
+        """Average hours from received to resolution or closing, over the cases finished."""
+        if not self.handled:
+            return None
+        return round(self.resolution_time.total_seconds() / 3600 / self.handled, 1)
 
 
 def complaint_year(complaint: Complaint) -> int:
@@ -174,10 +205,27 @@ def complaint_year(complaint: Complaint) -> int:
     return timezone.localtime(complaint.received_at).year
 
 
-def _wait_seconds(complaint: Complaint) -> int:
-    if complaint.responded_at is None:
-        return 0
-    return int((complaint.responded_at - complaint.received_at).total_seconds())
+def _seconds(start: datetime.datetime, end: datetime.datetime | None) -> int:
+    return 0 if end is None else int((end - start).total_seconds())
+
+
+def complaint_row_of(
+    state: str,
+    received_at: datetime.datetime,
+    responded_at: datetime.datetime | None,
+    resolved_at: datetime.datetime | None,
+) -> tuple[datetime.date | None, dict[str, int]]:
+    """One complaint as a summary row's key (its due date while waiting) and figures."""
+    waiting = responded_at is None
+    due_on = deadlines.response_due_on(received_at) if waiting else None
+    late = int(not waiting and deadlines.responded_late(received_at, responded_at))  # type: ignore[arg-type]
+    return due_on, {
+        "complaints": 1,
+        "responded": int(not waiting),
+        "wait_seconds": _seconds(received_at, responded_at),
+        "late": late,
+        "resolve_seconds": _seconds(received_at, resolved_at),
+    }
 
 
 class ComplaintMeasure(rollups.Measure[ComplaintStats]):
@@ -185,26 +233,47 @@ class ComplaintMeasure(rollups.Measure[ComplaintStats]):
     model = ComplaintRollup
 
     def facts(self, *, units: QuerySet[Unit] | None) -> Iterator[dict[str, Any]]:  # type: ignore[override]
-        rows = (
+        """Summed per (unit, year, state, due date) in Python: the due date counts working
+        days, which no portable SQL expression does."""
+        rows: dict[tuple[Any, ...], dict[str, Any]] = {}
+        complaints = (
             _of_units(Complaint.objects.all(), units)
-            .annotate(year=ExtractYear("received_at"))
             .order_by()
-            .values("unit_id", "year", "state")
-            .annotate(complaints=Count("id"), responded=Count("responded_at"), waited=Sum(_WAIT))
+            .values_list("unit_id", "state", "received_at", "responded_at", "resolved_at")
         )
-        for row in rows:
-            waited = row.pop("waited")
-            row["wait_seconds"] = int(waited.total_seconds()) if waited else 0
-            yield row
+        for unit_id, state, received_at, responded_at, resolved_at in complaints.iterator(
+            chunk_size=5000
+        ):
+            due_on, figures = complaint_row_of(state, received_at, responded_at, resolved_at)
+            year = timezone.localtime(received_at).year
+            key = (unit_id, year, state, due_on)
+            row = rows.get(key)
+            if row is None:
+                rows[key] = {
+                    "unit_id": unit_id,
+                    "year": year,
+                    "state": state,
+                    "due_on": due_on,
+                    **figures,
+                }
+            else:
+                for name, value in figures.items():
+                    row[name] += value
+        yield from rows.values()
 
     def combine(self, rows: Iterable[Mapping[str, Any]]) -> ComplaintStats:
         stats = ComplaintStats()
+        today = timezone.localdate()
         for row in rows:
+            due_on = row.get("due_on")
             stats.add(
                 row["state"],
                 row["complaints"],
                 row["responded"],
                 datetime.timedelta(seconds=row["wait_seconds"] or 0),
+                late=row.get("late") or 0,
+                resolution_time=datetime.timedelta(seconds=row.get("resolve_seconds") or 0),
+                overdue_waiting=row["complaints"] if due_on is not None and today > due_on else 0,
             )
         return stats
 
@@ -213,15 +282,16 @@ COMPLAINTS = rollups.register(ComplaintMeasure())
 
 
 def complaint_delta(complaint: Complaint, sign: int) -> None:
-    """Add (+1) or take away (-1) one complaint as it stands (state, response time)."""
+    """Add (+1) or take away (-1) one complaint as it stands (state, response times)."""
+    due_on, figures = complaint_row_of(
+        complaint.state, complaint.received_at, complaint.responded_at, complaint.resolved_at
+    )
     rollups.apply_delta(
         ComplaintRollup,
         unit_id=complaint.unit_id,
         year=complaint_year(complaint),
-        keys={"state": complaint.state},
-        complaints=sign,
-        responded=sign * int(complaint.responded_at is not None),
-        wait_seconds=sign * _wait_seconds(complaint),
+        keys={"state": complaint.state, "due_on": due_on},
+        **{name: sign * value for name, value in figures.items()},
     )
 
 
@@ -280,6 +350,11 @@ class RecognitionCounts:
     def level_cells(self) -> list[int]:
         """Honours in the order of `HonourLevel`, for tables."""
         return [self.by_level.get(level, 0) for level in HonourLevel.values]
+
+    @property
+    def labelled_level_cells(self) -> list[tuple[str, int]]:
+        """(level label, honours) in the order of `HonourLevel`, for tables."""
+        return [(str(label), self.by_level.get(level, 0)) for level, label in HonourLevel.choices]
 
     @property
     def levels_labelled(self) -> list[tuple[str, int]]:

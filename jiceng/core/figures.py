@@ -123,6 +123,26 @@ def figures_for(
     return result
 
 
+# --- Display --------------------------------------------------------------------------------
+
+
+def format_amount(value: Any, places: int | None = None) -> str:
+    """A number as pages show it, whatever the language: thousands separated by commas
+    ("50,895", "1,234.50"). `places` fixes the decimals; None keeps up to two and drops
+    trailing zeros of a whole number (money in yuan: "190", "190.50"). Empty for None."""
+    if value is None or value == "":
+        return ""
+    try:
+        number = Decimal(str(value))
+    except ArithmeticError:
+        return str(value)
+    if places is None:
+        number = number.quantize(Decimal("0.01"), ROUND_HALF_UP)
+        places = 0 if number == number.to_integral_value() else 2
+    quantum = Decimal(1).scaleb(-places)
+    return f"{number.quantize(quantum, ROUND_HALF_UP):,.{places}f}"
+
+
 def unit_figure_rows(unit: "Unit", year: int) -> list[tuple[UnitFigure, Figure]]:
     """Every registered figure of one unit, in registry order, for its page."""
     known = registry()

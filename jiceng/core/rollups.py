@@ -70,6 +70,9 @@ class Row(Generic[T]):
 
     unit: Unit
     figures: T
+    #: Whether the unit's subtree has any summary row with figures: False marks a unit that
+    #: has reported nothing (pages show "Not reported" rather than a row of zeros).
+    reported: bool = True
 
 
 @dataclass
@@ -314,8 +317,19 @@ def read(
         year=year,
         total=measure.combine(every),
         own=measure.combine(own_rows),
-        children=[Row(child, measure.combine(child_rows[child.path])) for child in children],
+        children=[
+            Row(
+                child,
+                measure.combine(child_rows[child.path]),
+                reported=_has_figures(measure, child_rows[child.path]),
+            )
+            for child in children
+        ],
     )
+
+
+def _has_figures(measure: Measure[Any], rows: Iterable[Mapping[str, Any]]) -> bool:
+    return any(row[name] for row in rows for name in measure.model.FIGURES)
 
 
 def total(measure: Measure[T], *, unit: Unit, year: int | None) -> T:

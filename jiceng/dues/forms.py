@@ -39,6 +39,12 @@ class PaymentForm(StyledFormMixin, forms.Form):
     )
     note = forms.CharField(label=_("Note"), max_length=200, required=False)
     idempotency_key = forms.UUIDField(widget=forms.HiddenInput)
+    #: Hidden until the service finds the amount unusually large (`ask_to_confirm`).
+    confirm_large_amount = forms.BooleanField(
+        label=_("I have checked: this amount is correct"),
+        required=False,
+        widget=forms.HiddenInput,
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -49,7 +55,21 @@ class PaymentForm(StyledFormMixin, forms.Form):
             self.initial.setdefault("method", PaymentMethod.CASH)
 
     def payment_data(self) -> dict[str, Any]:
-        return {k: v for k, v in self.cleaned_data.items() if k != "idempotency_key"}
+        return {
+            k: v
+            for k, v in self.cleaned_data.items()
+            if k not in ("idempotency_key", "confirm_large_amount")
+        }
+
+    @property
+    def needs_confirmation(self) -> bool:
+        """The service refused the amount as unusually large: ask the user to confirm it."""
+        return self.is_bound and self.has_error("amount", code="large_amount")
+
+    def ask_to_confirm(self) -> None:
+        """Show the confirmation checkbox (unticked) below the warning."""
+        # The hidden input posted "False", which the checkbox reads as unticked.
+        self.fields["confirm_large_amount"].widget = forms.CheckboxInput()
 
 
 class StandardsForm(StyledFormMixin, forms.Form):

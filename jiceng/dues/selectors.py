@@ -52,13 +52,15 @@ class ChildRate:
     unit: Unit
     figures: CollectionRate
     own: bool = False
+    #: False for a child unit whose subtree has no roll-up row: nothing reported, not zeros.
+    reported: bool = True
 
 
 def collection_rates_by_child(*, unit: Unit, year: int) -> list[ChildRate]:
     """One line per child unit (by code, zero where nothing is due), plus a line for members
     held by `unit` itself when it has any. Two queries, whatever the number of children."""
     rollup = engine.read(DUES, unit=unit, year=year)
-    lines = [ChildRate(row.unit, row.figures) for row in rollup.children]
+    lines = [ChildRate(row.unit, row.figures, reported=row.reported) for row in rollup.children]
     if not rollup.own.is_empty:
         lines.insert(0, ChildRate(unit, rollup.own, own=True))
     return lines

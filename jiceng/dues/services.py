@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -31,6 +32,7 @@ from jiceng.core import rollups as engine
 from jiceng.core.actor import Actor
 from jiceng.core.audit import audit_record, snapshot
 from jiceng.core.errors import ConflictError, DomainError
+from jiceng.core.figures import format_amount
 from jiceng.core.locking import delete_locked, save_locked
 from jiceng.core.scope import authorize
 from jiceng.members.models import Member, MemberType
@@ -388,14 +390,42 @@ def _lock_member_association(member_pk: int) -> Member:
     return Member.objects.select_related("grassroots").get(pk=member_pk)
 
 
+def _check_large_amount(amount_cents: int, due_cents: int) -> None:
+    """Refuse (code "large_amount") an amount above the configured multiple of the due; a
+    member with nothing due (no standard) has no yardstick, so nothing is refused."""
+    factor = settings.DUES_LARGE_PAYMENT_FACTOR
+    if due_cents <= 0 or amount_cents <= factor * due_cents:
+        return
+    raise ValidationError(
+        {
+            "amount": ValidationError(
+                _(
+                    "%(amount)s yuan is more than %(factor)s times the %(due)s yuan due for the "
+                    "year. Check the amount; if it is right, confirm it and save again."
+                ),
+                code="large_amount",
+                params={
+                    "amount": format_amount(Decimal(amount_cents) / 100),
+                    "factor": factor,
+                    "due": format_amount(Decimal(due_cents) / 100),
+                },
+            )
+        }
+    )
+
+
 def payment_record(
     *,
     actor: Actor,
     member: Member,
     data: dict[str, Any],
     idempotency_key: uuid.UUID | None = None,
+    confirm_large_amount: bool = False,
 ) -> PaymentOutcome:
-    """Record that `member` paid. Recording the same payment twice creates one: a submission
+    """Record that `member` paid. A dues year beyond next year is refused; an amount above
+    `DUES_LARGE_PAYMENT_FACTOR` times the member's due for the year is refused (code
+    "large_amount") unless the caller says it was confirmed (`confirm_large_amount`).
+    Recording the same payment twice creates one: a submission
     whose key is on record, or a receipt number already used for an identical payment, answers
     with that payment (`created=False`). A receipt number used by a different payment of the
     association is refused, naming it. The database constraints decide races."""
@@ -422,12 +452,21 @@ def payment_record(
         payment.amount = payment.amount.quantize(CENT)
         if payment.paid_on > timezone.localdate():
             raise ValidationError({"paid_on": _("The date paid cannot be in the future.")})
+        if payment.dues_year > timezone.localdate().year + 1:
+            raise ValidationError(
+                {
+                    "dues_year": _("Dues can be paid up to next year (%(year)s) at the latest.")
+                    % {"year": timezone.localdate().year + 1}
+                }
+            )
         existing = _existing(payment, idempotency_key, actor.user)
         if existing is not None:
             return PaymentOutcome(existing, created=False)
         year = payment.dues_year
         standards = rollups.standards_for_grassroots(grassroots=member.grassroots, years=[year])
         due = rollups.member_due_cents(member, year, standards)
+        if not confirm_large_amount:
+            _check_large_amount(to_cents(payment.amount), due)
         paid_before = rollups.member_paid_cents(member.pk, year)
         try:
             with transaction.atomic():

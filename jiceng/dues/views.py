@@ -124,6 +124,7 @@ def payment_create(request: AuthedRequest, member_pk: int) -> HttpResponse:
             member=member,
             data=form.payment_data(),
             idempotency_key=form.cleaned_data["idempotency_key"],
+            confirm_large_amount=form.cleaned_data["confirm_large_amount"],
         )
         if not outcome.created:  # a second press of the button: said as information
             messages.info(request, _replayed(outcome))
@@ -143,6 +144,8 @@ def payment_create(request: AuthedRequest, member_pk: int) -> HttpResponse:
     )
     if response is not None:
         return response
+    if form.needs_confirmation:
+        form.ask_to_confirm()
     return render(
         request,
         "dues/payment_form.html",

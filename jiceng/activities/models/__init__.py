@@ -7,6 +7,7 @@ from .complaint import (
     Complaint,
     ComplaintKind,
     ComplaintState,
+    ComplaintStep,
 )
 from .recognition import Honour, HonourLevel, MediaReport
 from .rollups import ActivityRollup, ComplaintRollup, RecognitionRollup, RulesRollup
@@ -26,6 +27,7 @@ __all__ = [
     "ComplaintKind",
     "ComplaintRollup",
     "ComplaintState",
+    "ComplaintStep",
     "Honour",
     "HonourLevel",
     "MediaReport",

@@ -1,5 +1,7 @@
 """Complaints and help requests: a member's channel to the unit ("投诉有门、受挫有助")."""
 
+import datetime
+
 from django.conf import settings
 from django.core.validators import MaxLengthValidator
 from django.db import models
@@ -91,6 +93,7 @@ class Complaint(Locked):
         "responded_at",
         "resolved_at",
     ]
+    personal_fields = ("submitter_name", "submitter_contact")  # audit: keyed hash only
 
     class Meta:
         verbose_name = _("complaint or help request")
@@ -147,6 +150,72 @@ class Complaint(Locked):
 
     @property
     def response_hours(self) -> float | None:
+        """Hours from receipt to the first response (None while waiting)."""
         if self.responded_at is None:
             return None
         return (self.responded_at - self.received_at).total_seconds() / 3600
+
+    @property
+    def resolution_hours(self) -> float | None:
+        """Hours from receipt to resolution or closing (None while open)."""
+        if self.resolved_at is None:
+            return None
+        return (self.resolved_at - self.received_at).total_seconds() / 3600
+
+    @property
+    def response_due_on(self) -> datetime.date:
+        """The last day a first response is on time (`activities/deadlines.py`)."""
+        from ..deadlines import response_due_on
+
+        return response_due_on(self.received_at)
+
+    @property
+    def is_overdue(self) -> bool:
+        """Answered after the due date, or still waiting past it."""
+        from ..deadlines import is_overdue
+
+        return is_overdue(self.received_at, self.responded_at)
+
+
+class ComplaintStep(models.Model):
+    """One move of a complaint to a new state, with the reply given then: the case's history.
+    The complaint's `response` is the latest reply; its `responded_at` is the first step's time
+    and `resolved_at` the final step's."""
+
+    complaint = models.ForeignKey(
+        Complaint, verbose_name=_("complaint"), on_delete=models.CASCADE, related_name="steps"
+    )
+    state = models.CharField(_("state"), max_length=16, choices=ComplaintState.choices)
+    response = models.TextField(
+        _("response"), max_length=2000, blank=True, validators=[MaxLengthValidator(2000)]
+    )
+    at = models.DateTimeField(_("time"))
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("handled by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    # Reached through its complaint's unit (`core/scope.py`).
+    scope_via = "complaint__unit"
+
+    class Meta:
+        verbose_name = _("complaint step")
+        verbose_name_plural = _("complaint steps")
+        ordering = ["at", "id"]
+        indexes = [models.Index(fields=["complaint", "at"], name="complaint_step_complaint_at")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(state__in=ComplaintState.values), name="complaint_step_state_valid"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.complaint_id} → {self.state}"
+
+    @property
+    def hours_since_receipt(self) -> float:
+        return (self.at - self.complaint.received_at).total_seconds() / 3600

@@ -25,33 +25,89 @@ class ActivityRollup(SummaryRow):
                 fields=["unit", "year", "kind"], name="activity_rollup_unit_year_kind"
             )
         ]
+        # Covering: the national page (year, grouped by province) and an association's page
+        # (grassroots, year) read the summed columns from the index alone.
         indexes = [
-            models.Index(fields=["year", "province"], name="activity_rollup_year_prov"),
-            models.Index(fields=["grassroots", "year"], name="activity_rollup_gr_year"),
+            models.Index(
+                fields=["year", "province", "kind", "activities", "participants", "members_served"],
+                name="activity_rollup_year_prov_cov",
+            ),
+            models.Index(
+                fields=[
+                    "grassroots",
+                    "year",
+                    "kind",
+                    "activities",
+                    "participants",
+                    "members_served",
+                ],
+                name="activity_rollup_gr_year_cov",
+            ),
         ]
 
 
 class ComplaintRollup(SummaryRow):
     """A unit's own complaints received in one year, per state: how many, how many have had a
-    first response, and the seconds those responses took in all."""
+    first response, the seconds those responses took in all, how many were answered after their
+    due date (`late`), and the seconds from receipt to resolution or closing in all.
+
+    Complaints still waiting for a first response are kept per due date (`due_on`, the last day
+    a response is on time, `activities/deadlines.py`), so the number overdue today is read from
+    these rows; every other row has no due date."""
 
     state = models.CharField(max_length=16)
+    due_on = models.DateField(null=True, blank=True)
     complaints = models.IntegerField(default=0)
     responded = models.IntegerField(default=0)
     wait_seconds = models.BigIntegerField(default=0)
+    late = models.IntegerField(default=0)
+    resolve_seconds = models.BigIntegerField(default=0)
 
-    KEYS = ("state",)
-    FIGURES = ("complaints", "responded", "wait_seconds")
+    KEYS = ("state", "due_on")
+    FIGURES = ("complaints", "responded", "wait_seconds", "late", "resolve_seconds")
 
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["unit", "year", "state"], name="complaint_rollup_unit_year_state"
-            )
+                fields=["unit", "year", "state"],
+                condition=models.Q(due_on__isnull=True),
+                name="complaint_rollup_unit_year_state",
+            ),
+            models.UniqueConstraint(
+                fields=["unit", "year", "state", "due_on"],
+                condition=models.Q(due_on__isnull=False),
+                name="complaint_rollup_unit_year_state_due",
+            ),
         ]
         indexes = [
-            models.Index(fields=["year", "province"], name="complaint_rollup_year_prov"),
-            models.Index(fields=["grassroots", "year"], name="complaint_rollup_gr_year"),
+            models.Index(
+                fields=[
+                    "year",
+                    "province",
+                    "state",
+                    "due_on",
+                    "complaints",
+                    "responded",
+                    "wait_seconds",
+                    "late",
+                    "resolve_seconds",
+                ],
+                name="complaint_rollup_year_prov_cov",
+            ),
+            models.Index(
+                fields=[
+                    "grassroots",
+                    "year",
+                    "state",
+                    "due_on",
+                    "complaints",
+                    "responded",
+                    "wait_seconds",
+                    "late",
+                    "resolve_seconds",
+                ],
+                name="complaint_rollup_gr_year_cov",
+            ),
         ]
 
 

@@ -18,6 +18,7 @@ from .recognition import (
     honour_list,
     media_report_list,
     recognition_counts,
+    recognition_rollup,
 )
 from .rules import (
     ChecklistRow,
@@ -51,6 +52,7 @@ __all__ = [
     "honour_list",
     "media_report_list",
     "recognition_counts",
+    "recognition_rollup",
     "rule_item_usage",
     "rule_items",
     "rules_checklist",

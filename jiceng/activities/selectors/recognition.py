@@ -3,6 +3,7 @@
 from django.db.models import QuerySet
 
 from jiceng.core import rollups
+from jiceng.core.rollups import Rollup
 from jiceng.core.scope import in_subtree
 from jiceng.org.models import Unit
 
@@ -29,3 +30,9 @@ def recognition_counts(*, unit: Unit, year: int, subtree: bool = True) -> Recogn
     if subtree:
         return rollups.total(RECOGNITION, unit=unit, year=year)
     return rollups.own_figures(RECOGNITION, units=[unit], year=year)[unit.pk]
+
+
+def recognition_rollup(*, unit: Unit, year: int) -> Rollup[RecognitionCounts]:
+    """The year's honours and media reports for the subtree, the unit's own and each child's
+    subtree: two queries over summary rows."""
+    return rollups.read(RECOGNITION, unit=unit, year=year)

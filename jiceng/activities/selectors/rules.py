@@ -56,6 +56,12 @@ class ChildCoverage:
     grassroots: int | None = None
     grassroots_coverage: Coverage | None = None
 
+    @property
+    def reported(self) -> bool:
+        """Whether the child's subtree has adopted any rule: none is "not reported"."""
+        theirs = self.grassroots_coverage.adopted if self.grassroots_coverage else 0
+        return bool(self.own.adopted or theirs)
+
 
 def rule_items(*, include_inactive: bool = False) -> list[RuleItem]:
     qs = RuleItem.objects.order_by("position", "id")

@@ -20,7 +20,14 @@ from jiceng.org.models import Status, Unit
 
 from .. import antiabuse
 from ..measures import complaint_delta
-from ..models import ACCEPTING_LEVELS, FINAL_STATES, Channel, Complaint, ComplaintState
+from ..models import (
+    ACCEPTING_LEVELS,
+    FINAL_STATES,
+    Channel,
+    Complaint,
+    ComplaintState,
+    ComplaintStep,
+)
 
 #: Fields a complaint is submitted or recorded with.
 INPUT_FIELDS = ("kind", "subject", "content", "submitter_name", "submitter_contact")
@@ -85,21 +92,27 @@ def complaint_submit(*, actor: Actor, unit: Unit, data: dict[str, Any]) -> Compl
         raise DomainError(
             _("This unit does not take complaints online."), code="unit_not_accepting"
         )
-    source = antiabuse.source_hash(actor.source_address)
+    source = antiabuse.source_hash(
+        actor.source_address,
+        str(data.get("submitter_contact") or ""),
+        str(data.get("content") or ""),
+    )
     with transaction.atomic():
         # One submitter at a time per unit, so parallel requests cannot all pass the count.
         list(Unit.objects.select_for_update().filter(pk=unit.pk).values_list("pk"))
         since = timezone.now() - antiabuse.SOURCE_WINDOW
-        recent = Complaint.objects.filter(
-            unit=unit, source_hash=source, received_at__gte=since
-        ).count()
-        if recent >= antiabuse.SOURCE_LIMIT:
+        recent_here = Complaint.objects.filter(unit=unit, received_at__gte=since)
+        # Per submitter (address and contact), and a wider limit per address: behind a shared
+        # address (a NAT, or a proxy) one citizen's messages do not hold back everyone else's.
+        recent = recent_here.filter(source_hash=source).count()
+        from_address = recent_here.filter(source_hash__startswith=source[: antiabuse.HALF]).count()
+        if recent >= antiabuse.SOURCE_LIMIT or from_address >= antiabuse.ADDRESS_LIMIT:
             raise antiabuse.RateLimited(
                 _(
                     "We have already received %(count)s messages from your connection in the "
                     "last hour. Please try again later, or call the association."
                 )
-                % {"count": recent}
+                % {"count": max(recent, from_address)}
             )
         complaint = _validated(unit, data, channel=Channel.PUBLIC, source_hash=source)
         _insert(complaint)
@@ -144,7 +157,8 @@ def complaint_transition(
     response: str,
     expected_lock_version: int,
 ) -> Complaint:
-    """Move a complaint to its next state, with the response so far.
+    """Move a complaint to its next state, with the reply given at this step (kept as a
+    `ComplaintStep`; the complaint's `response` shows the latest).
 
     Received → in progress, resolved or closed; in progress → resolved or closed; resolved and
     closed are final. Resolving or closing needs a response. The first move out of "received"
@@ -180,6 +194,7 @@ def complaint_transition(
         before = snapshot(complaint, Complaint.AUDITED_FIELDS)
         stored = Complaint.objects.filter(pk=complaint.pk).first()
         now = timezone.now()
+        received = complaint.received_at
         complaint.state = to_state
         complaint.response = response
         fields = ["state", "response"]
@@ -191,6 +206,15 @@ def complaint_transition(
             fields.append("resolved_at")
         complaint.full_clean(exclude=["reference"])
         save_locked(complaint, expected_lock_version=expected_lock_version, fields=fields)
+        # Each step keeps its own reply and time; the first step's time is the response time,
+        # the final step's the end time.
+        ComplaintStep.objects.create(
+            complaint=complaint,
+            state=to_state,
+            response=response,
+            at=max(now, complaint.responded_at or received),
+            actor=actor.user,
+        )
         if stored is not None:
             complaint_delta(stored, -1)
         complaint_delta(complaint, +1)

@@ -1,7 +1,9 @@
 from typing import Any
 
 from django import template
+from django.utils.translation import gettext as _
 
+from jiceng.core.figures import format_amount
 from jiceng.core.validators import mask_phone, normalize_phone
 
 register = template.Library()
@@ -47,3 +49,15 @@ def percent(value: Any) -> str:
 @register.filter
 def dash(value: Any) -> Any:
     return "—" if value is None or value == "" else value
+
+
+@register.filter
+def duration(hours: Any) -> str:
+    """Hours as a reader takes them in: minutes under an hour ("12 min"), else hours with one
+    decimal ("61.3 h"); a dash for None."""
+    if hours is None or hours == "":
+        return "—"
+    value = float(hours)
+    if value < 1:
+        return _("%(minutes)s min") % {"minutes": max(0, round(value * 60))}
+    return _("%(h)s h") % {"h": format_amount(value, 1)}

@@ -79,7 +79,7 @@ def test_a_member_submits_and_gets_a_reference(tree: Tree):
     complaint = Complaint.objects.get()
     assert complaint.unit_id == tree.branch.pk
     assert complaint.channel == "public" and complaint.kind == "help_request"
-    assert complaint.source_hash == antiabuse.source_hash("203.0.113.9")
+    assert complaint.source_hash == antiabuse.source_hash("203.0.113.9", "13900001111")
     stored = [str(getattr(complaint, f.attname)) for f in Complaint._meta.concrete_fields]
     assert not any("203.0.113.9" in value for value in stored)
     thanks = Client().get(response["Location"])
@@ -164,3 +164,52 @@ def test_the_thank_you_page_needs_a_signed_reference(tree: Tree):
     response = Client().get(url + "?r=20250101-FAKE00")
     assert response.status_code == 302
     assert response["Location"] == _url(tree.branch)
+
+
+# --- Behind the production proxy (issue 9, item 20) ------------------------------------------
+
+
+def _post_via_proxy(unit: Unit, client_address: str, **extra):
+    """Every request comes from the proxy; the proxy appends the client's address."""
+    return with_language(
+        Client(REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR=client_address), "en"
+    ).post(_url(unit), public_data(unit, **extra))
+
+
+def test_citizens_behind_the_proxy_are_told_apart_by_the_trusted_header(tree: Tree, settings):
+    settings.TRUSTED_PROXY_HEADER = "HTTP_X_FORWARDED_FOR"
+    settings.TRUSTED_PROXY_HOPS = 1
+    for i in range(antiabuse.SOURCE_LIMIT + 3):
+        assert _post_via_proxy(tree.branch, f"203.0.113.{i + 1}").status_code == 302
+    # One citizen is still limited, whatever they write to the left of the proxy's entry.
+    for _ in range(antiabuse.SOURCE_LIMIT - 1):
+        assert _post_via_proxy(tree.branch, "203.0.113.1").status_code == 302
+    assert _post_via_proxy(tree.branch, "6.6.6.6, 203.0.113.1").status_code == 429
+    entry = AuditEntry.objects.filter(action="complaint.submit").first()
+    assert entry is not None and (entry.source_address or "").startswith("203.0.113.")
+
+
+def test_without_the_header_setting_a_forged_header_is_ignored(tree: Tree, settings):
+    settings.TRUSTED_PROXY_HEADER = ""
+    for i in range(antiabuse.SOURCE_LIMIT):
+        assert _post_via_proxy(tree.branch, f"203.0.113.{i + 1}").status_code == 302
+    assert _post_via_proxy(tree.branch, "203.0.113.99").status_code == 429
+
+
+def test_people_sharing_one_address_are_limited_each_and_together(tree: Tree, monkeypatch):
+    """One office NAT address: different people (contacts) each get their own allowance, up to
+    the wider per-address limit."""
+    monkeypatch.setattr(antiabuse, "ADDRESS_LIMIT", 8)
+    for i in range(antiabuse.SOURCE_LIMIT + 2):
+        response = _post(tree.branch, submitter_contact=f"1390000{i:04d}")
+        assert response.status_code == 302
+    assert _post(tree.branch, submitter_contact="13900009999").status_code == 302  # the 8th
+    assert _post(tree.branch, submitter_contact="13900008888").status_code == 429
+    assert _post(tree.branch, address="198.51.100.7").status_code == 302
+
+
+def test_without_a_contact_the_text_tells_submitters_apart(tree: Tree):
+    for _ in range(antiabuse.SOURCE_LIMIT):
+        assert _post(tree.branch, submitter_contact="").status_code == 302
+    assert _post(tree.branch, submitter_contact="").status_code == 429
+    assert _post(tree.branch, submitter_contact="", content="另一件事：摊位费。").status_code == 302

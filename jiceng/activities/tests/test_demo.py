@@ -13,6 +13,7 @@ from jiceng.activities.models import (
     Activity,
     ActivityPhoto,
     Complaint,
+    ComplaintStep,
     Honour,
     MediaReport,
     RuleDocument,
@@ -75,5 +76,13 @@ def test_seed_queries_do_not_grow_with_the_number_of_units(tree: Tree):
 def _rows() -> int:
     return sum(
         m._default_manager.count()
-        for m in (Activity, ActivityPhoto, Complaint, RuleDocument, Honour, MediaReport)
+        for m in (
+            Activity,
+            ActivityPhoto,
+            Complaint,
+            ComplaintStep,
+            RuleDocument,
+            Honour,
+            MediaReport,
+        )
     )

@@ -15,7 +15,7 @@ from jiceng.core.scope import get_in_scope_or_404, require
 from jiceng.core.views import paginate, query_string, save_flow, this_year, year_choices, year_param
 from jiceng.org.pages import unit_page
 
-from .. import selectors, services
+from .. import deadlines, selectors, services
 from ..forms import ComplaintRecordForm, ComplaintTransitionForm
 from ..models import Complaint, ComplaintKind, ComplaintState
 
@@ -74,7 +74,10 @@ def complaint_rollup(request: AuthedRequest, pk: int) -> HttpResponse:
     unit, context = unit_page(request, pk, tab=TAB)
     year = year_param(request)
     context.update(
-        rollup=selectors.complaint_rollup(unit=unit, year=year), year=year, years=year_choices()
+        rollup=selectors.complaint_rollup(unit=unit, year=year),
+        year=year,
+        years=year_choices(),
+        response_days=deadlines.working_days(),
     )
     return render(request, "activities/complaint_rollup.html", context)
 
@@ -108,9 +111,9 @@ def complaint_create(request: AuthedRequest, pk: int) -> HttpResponse:
 
 
 def _transition_form(complaint: Complaint) -> ComplaintTransitionForm:
-    return ComplaintTransitionForm(
-        initial={"response": complaint.response, "lock_version": complaint.lock_version}
-    )
+    # Each step has its own reply: the box starts empty (the earlier replies are in the
+    # timeline above it).
+    return ComplaintTransitionForm(initial={"lock_version": complaint.lock_version})
 
 
 def _detail(
@@ -120,6 +123,7 @@ def _detail(
     states = dict(ComplaintState.choices)
     context.update(
         complaint=complaint,
+        steps=list(complaint.steps.select_related("actor")),
         form=form or _transition_form(complaint),
         next_states=[(s, states[s]) for s in complaint.next_states],
     )

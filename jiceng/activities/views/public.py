@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
+from jiceng.core.clientip import client_address
 from jiceng.core.errors import DomainError
 from jiceng.core.forms import apply_errors
 from jiceng.org.models import Unit
@@ -39,7 +40,7 @@ def public_complaint_new(request: HttpRequest, code: str) -> HttpResponse:
     status = 200
     if request.method == "POST":
         if form.is_valid():
-            actor = services.PublicActor(user=None, source_address=request.META.get("REMOTE_ADDR"))
+            actor = services.PublicActor(user=None, source_address=client_address(request))
             try:
                 complaint = services.complaint_submit(
                     actor=actor, unit=unit, data=form.model_data()

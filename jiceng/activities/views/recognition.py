@@ -19,7 +19,7 @@ from jiceng.org.pages import unit_page
 
 from .. import selectors, services
 from ..forms import HonourForm, MediaReportForm
-from ..models import Honour, MediaReport
+from ..models import Honour, HonourLevel, MediaReport
 
 TAB = "recognition"
 LISTS = ("honours", "media")
@@ -47,6 +47,8 @@ def recognition(request: AuthedRequest, pk: int) -> HttpResponse:
         page=paginate(request, records),
         extra=f"list={which}",
         counts=selectors.recognition_counts(unit=unit, year=year),
+        rollup=selectors.recognition_rollup(unit=unit, year=year) if unit.numchild else None,
+        levels=HonourLevel.choices,
         year=year,
     )
     return render(request, "activities/recognition.html", context)

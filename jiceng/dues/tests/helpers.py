@@ -63,7 +63,10 @@ def pay(
     method: str = "cash",
     key: uuid.UUID | None = None,
     actor: Actor | None = None,
+    confirm_large_amount: bool = True,
 ) -> services.PaymentOutcome:
+    """A payment that was made (large amounts confirmed unless the test says otherwise; the
+    check itself is tested in test_payment_sanity)."""
     return services.payment_record(
         actor=actor or Actor.system(),
         member=member,
@@ -75,6 +78,7 @@ def pay(
             "receipt_number": receipt or f"R{next(_receipts):06d}",
         },
         idempotency_key=key,
+        confirm_large_amount=confirm_large_amount,
     )
 
 
