@@ -2,10 +2,10 @@
 
 - `SignedIn` (permissions.py): an authenticated, active account — by session or API token.
 - `ScopedViewSet`: resolves the unit the request is about ONCE, before the action runs — the
-  URL's unit (`unit_url_kwarg`), else the `unit_query_param` query parameter, else the user's own
-  unit — through `unit_in_scope_or_404` (404 outside the user's area and for malformed or
-  out-of-range keys), and starts every queryset from that unit's subtree. Subclasses declare
-  `queryset`; they may not override `get_queryset`.
+  URL's unit (`unit_url_kwarg`, an id by the `id` path converter), else the `unit_query_param`
+  query parameter (a malformed value is a 400 naming it), else the user's own unit — through
+  `unit_in_scope_or_404` (404 outside the user's area), and starts every queryset from that
+  unit's subtree. Subclasses declare `queryset`; they may not override `get_queryset`.
 - Filters are django-filter FilterSets (`filterset_class`), applied by `DjangoFilterBackend`
   (REST_FRAMEWORK settings), which answers 400 naming the parameter for a bad value; the
   OpenAPI schema documents them from the same declaration.
@@ -13,11 +13,14 @@
 
 from typing import Any, ClassVar
 
+from django import forms
 from django.db.models import QuerySet
 from rest_framework import viewsets
+from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 
 from jiceng.core.scope import in_subtree, unit_in_scope_or_404
+from jiceng.org.filters import IdField
 from jiceng.org.models import Unit
 
 from .permissions import SignedIn
@@ -32,6 +35,8 @@ class ScopedViewSet(viewsets.GenericViewSet):
 
     #: The unit the request is about, in the user's subtree: set before the action runs.
     unit: Unit
+    #: Ids in the URL go through the `id` path converter (converters.py).
+    lookup_value_converter = "id"
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -48,9 +53,14 @@ class ScopedViewSet(viewsets.GenericViewSet):
         user: Any = self.request.user
         if self.unit_url_kwarg and self.unit_url_kwarg in self.kwargs:
             return unit_in_scope_or_404(user, self.kwargs[self.unit_url_kwarg])
-        raw = self.request.query_params.get(self.unit_query_param) if self.unit_query_param else ""
-        if raw:
-            return unit_in_scope_or_404(user, raw)
+        param = self.unit_query_param
+        raw = self.request.query_params.get(param) if param else ""
+        if param and raw:
+            try:
+                key = IdField().clean(raw)
+            except forms.ValidationError as error:
+                raise ValidationError({param: error.messages}) from None
+            return unit_in_scope_or_404(user, key)
         unit: Unit = user.unit
         return unit
 

@@ -5,7 +5,9 @@ from jiceng.org.models import Unit
 
 
 class UnitSerializer(serializers.ModelSerializer):
-    parent_code = serializers.CharField(source="parent.code", read_only=True, default=None)
+    parent_code = serializers.CharField(
+        source="parent.code", read_only=True, default=None, allow_null=True
+    )
     children_count = serializers.IntegerField(source="numchild", read_only=True)
 
     class Meta:

@@ -22,10 +22,6 @@ HUGE = "9223372036854775808"  # 2**63: one past the largest key
         f"/api/v1/units/{HUGE}/dues/",
         "/api/v1/members/abc/",
         f"/api/v1/members/{HUGE}/",
-        "/api/v1/members/?unit=abc",
-        f"/api/v1/members/?unit={HUGE}",
-        "/api/v1/members/?unit=-5",
-        "/api/v1/units/?page=abc",
     ],
 )
 def test_malformed_ids_are_404(people: People, path: str):
@@ -47,6 +43,12 @@ def test_malformed_ids_are_404(people: People, path: str):
         (f"/api/v1/members/?join_year={HUGE}", "join_year"),
         ("/api/v1/members/?flagged=maybe", "flagged"),
         ("/api/v1/members/?q=" + "x" * 61, "q"),
+        # A malformed query parameter is a 400 naming it (issue 9, item 7), ids included; a
+        # well-formed id outside the user's area stays a 404 (test_malformed.py).
+        ("/api/v1/members/?unit=abc", "unit"),
+        (f"/api/v1/members/?unit={HUGE}", "unit"),
+        ("/api/v1/members/?unit=-5", "unit"),
+        ("/api/v1/units/?page=abc", "page"),
     ],
 )
 def test_bad_filter_values_are_400_naming_the_parameter(
