@@ -14,3 +14,9 @@ urlpatterns = [
     path("", include("jiceng.activities.urls")),
     path("api/v1/", include("jiceng.api.urls")),
 ]
+
+# The site's error pages, in its layout and language (core/error_views.py).
+handler400 = "jiceng.core.error_views.bad_request"
+handler403 = "jiceng.core.error_views.permission_denied"
+handler404 = "jiceng.core.error_views.page_not_found"
+handler500 = "jiceng.core.error_views.server_error"

@@ -15,7 +15,7 @@ from typing import Any, ClassVar
 
 from django import forms
 from django.db.models import QuerySet
-from rest_framework import viewsets
+from rest_framework import exceptions, viewsets
 from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 
@@ -47,6 +47,10 @@ class ScopedViewSet(viewsets.GenericViewSet):
 
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
         super().initial(request, *args, **kwargs)  # authentication and permissions first
+        method = request.method.lower() if request.method else ""
+        if method not in self.http_method_names or not hasattr(self, method):
+            # 405 for a method the endpoint does not have, whatever the unit asked for.
+            raise exceptions.MethodNotAllowed(request.method or "")
         self.unit = self.resolve_unit()
 
     def resolve_unit(self) -> Unit:

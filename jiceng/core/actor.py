@@ -5,6 +5,8 @@ from typing import TYPE_CHECKING
 
 from django.http import HttpRequest
 
+from .clientip import client_address
+
 if TYPE_CHECKING:
     from jiceng.accounts.models import User
 
@@ -20,8 +22,8 @@ class Actor:
 
     @classmethod
     def from_request(cls, request: HttpRequest) -> "Actor":
-        # Behind a reverse proxy, set it to pass the real address in REMOTE_ADDR.
-        return cls(user=request.user, source_address=request.META.get("REMOTE_ADDR"))  # type: ignore[arg-type]
+        # The client's address, by the trusted proxy header behind a proxy (core/clientip.py).
+        return cls(user=request.user, source_address=client_address(request))  # type: ignore[arg-type]
 
     @classmethod
     def system(cls) -> "Actor":

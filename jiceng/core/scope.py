@@ -11,15 +11,24 @@ the unit's path. `subtree_q(model, unit)` builds that filter; everything else st
   for anything outside the subtree, so existence does not leak;
 - `authorize(actor, perm, unit)`, which every service calls before it writes: the actor's role
   holds the permission and the unit lies in the actor's subtree (the system actor may do all);
-- `require(perm)`, the view decorator (403 when the role lacks it).
+- `require(perm)`, the view decorator: 403 when the role lacks the permission — but only for
+  an object in the user's subtree. Scope comes first everywhere: for a page about an object
+  outside the subtree the answer is 404 whatever the role, so a 403 never reveals that the
+  object exists (issue 9, item 10). The decorator finds out by running the view in *probe*
+  mode (in a transaction rolled back), where the view's own scope lookup — the first call of
+  `get_in_scope_or_404`, `unit_in_scope_or_404` or `authorize` — stops it: with 404 outside
+  the subtree, and otherwise with the 403 the role has earned. No view declares twice what it
+  is about.
 """
 
 from collections.abc import Callable
+from contextvars import ContextVar
 from functools import wraps
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.db.models import Model, Q, QuerySet
 from django.http import Http404, HttpRequest
 from django.http.response import HttpResponseBase
@@ -36,6 +45,19 @@ if TYPE_CHECKING:
     from .actor import Actor
 
 M = TypeVar("M", bound=Model)
+
+#: Set while `require` probes a view for a role without the permission (see the module doc).
+_probing: ContextVar[bool] = ContextVar("jiceng_scope_probe", default=False)
+
+
+class _InScope(Exception):
+    """Raised in probe mode once the view's object was found in the user's subtree."""
+
+
+def _found(obj: M) -> M:
+    if _probing.get():
+        raise _InScope
+    return obj
 
 
 def scope_via(model: type[Model]) -> str:
@@ -92,7 +114,7 @@ def in_scope(queryset: QuerySet[M], user: "User") -> QuerySet[M]:
 
 def get_in_scope_or_404(queryset: QuerySet[M] | type[M], user: "User", **lookup: Any) -> M:
     qs = queryset if isinstance(queryset, QuerySet) else queryset._default_manager.all()
-    return get_object_or_404(in_scope(qs, user), **lookup)
+    return _found(get_object_or_404(in_scope(qs, user), **lookup))
 
 
 def unit_in_scope_or_404(user: "User", pk: Any) -> "Unit":
@@ -112,6 +134,8 @@ def unit_in_scope_or_404(user: "User", pk: Any) -> "Unit":
 def authorize(actor: "Actor", perm: "Perm | None", unit: "Unit | None" = None) -> None:
     """Refuse unless the actor may do `perm` on `unit`: the role holds it and the unit lies in
     the actor's subtree. Services call it before they write; the system actor may do all."""
+    if _probing.get():
+        raise _InScope  # a view being probed reached its write: its object was in scope
     user = actor.user
     if user is None:
         return
@@ -124,16 +148,47 @@ def authorize(actor: "Actor", perm: "Perm | None", unit: "Unit | None" = None) -
 def require(
     perm: "Perm",
 ) -> Callable[[Callable[..., HttpResponseBase]], Callable[..., HttpResponseBase]]:
-    """View decorator: signed in, and the role holds `perm` (403 otherwise)."""
+    """View decorator: signed in, and the role holds `perm`: otherwise 404 when the page is
+    about an object outside the user's subtree, 403 when it is inside (see the module doc)."""
 
     def decorator(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
         @login_required
         @wraps(view)
         def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
             if not request.user.can(perm):  # type: ignore[union-attr]  # login_required ran
+                if args or kwargs:  # a page about some object: scope answers first
+                    refused = _raise_404_outside_scope(view, request, args, kwargs)
+                    if refused is not None:
+                        return refused
                 raise PermissionDenied
             return view(request, *args, **kwargs)
 
         return wrapper
 
     return decorator
+
+
+def _raise_404_outside_scope(
+    view: Callable[..., HttpResponseBase], request: HttpRequest, args: Any, kwargs: Any
+) -> HttpResponseBase | None:
+    """Run `view` in probe mode: Http404 when its scope lookup fails. Otherwise None (the
+    object is in scope, or the view never looked one up: the 403 stands), or the view's 405
+    when it refused the method before looking anything up. Nothing it does is kept."""
+    token = _probing.set(True)
+    response = None
+    try:
+        with transaction.atomic():
+            try:
+                # The response is dropped unsent (its close() would signal request_finished).
+                response = view(request, *args, **kwargs)
+            finally:
+                transaction.set_rollback(True)
+    except Http404:
+        raise
+    except Exception:  # noqa: S110  (_InScope, a refusal, anything else: the 403 stands)
+        pass
+    finally:
+        _probing.reset(token)
+    if response is not None and response.status_code == 405:
+        return response
+    return None

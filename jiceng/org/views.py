@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from jiceng.accounts.roles import Perm
 from jiceng.core.actor import Actor
 from jiceng.core.audit import audit_entries_for_unit
-from jiceng.core.exports import export_response
+from jiceng.core.exports import audit_export, export_response
 from jiceng.core.figures import unit_figure_rows
 from jiceng.core.files import serve_file
 from jiceng.core.http import AuthedRequest
@@ -270,6 +270,9 @@ def unit_export(request: AuthedRequest, pk: int) -> HttpResponseBase:
     with `?format=xlsx`."""
     unit = _unit(request, pk)
     file_format = "xlsx" if request.GET.get("format") == "xlsx" else "csv"
+    audit_export(
+        actor=Actor.from_request(request), unit=unit, what="org.unit", file_format=file_format
+    )
     return export_response(exports.unit_export(unit), file_format)
 
 

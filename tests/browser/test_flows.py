@@ -81,7 +81,7 @@ def test_phone_width_layout(browser, live_server, tree: Tree, people: People):
     overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
     assert overflow <= 0, f"the page is {overflow}px wider than the phone"
     page.get_by_role("button", name="菜单").click()
-    expect(page.get_by_role("link", name="账号")).to_be_visible()
+    expect(page.get_by_role("link", name="账号", exact=True)).to_be_visible()
     page.wait_for_timeout(400)  # let the menu finish opening
     shot(page, "phone")
     context.close()

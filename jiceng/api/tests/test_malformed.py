@@ -122,3 +122,12 @@ def test_errors_speak_the_users_language(people: People, tree: Tree):
     assert parent.status_code == 400 and "9223372036854775807" in parent.json()["parent"][0]
     english = client_for(people.national, language="en").get("/api/v1/units/", {"page": "x"})
     assert english.status_code == 400 and english.json()["page"] == ["Invalid page."]
+
+
+def test_an_undeclared_method_is_405_before_the_unit_is_looked_up(people: People):
+    """TRACE on a list with a unit outside the user's area (or no such unit) is 405, as for any
+    other unit: the method is checked first (schemathesis ST204)."""
+    client = client_for(people.shushan_secretary)
+    for unit in ("999999999", str(people.outsider.unit_id), str(people.shushan_secretary.unit_id)):
+        response = client.generic("TRACE", f"/api/v1/members/?unit={unit}")
+        assert response.status_code == 405, unit

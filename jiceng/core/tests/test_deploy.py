@@ -39,6 +39,7 @@ def test_check_deploy_is_clean_with_production_settings():
 
 
 def test_check_deploy_asks_for_a_member_data_key():
+    """Production settings require the key: an error, not a warning (issue 9, item 21)."""
     result = _manage(
         "check",
         "--deploy",
@@ -46,7 +47,8 @@ def test_check_deploy_asks_for_a_member_data_key():
         ALLOWED_HOSTS="jiceng.example.gov.cn",
         MEMBER_DATA_KEY="",
     )
-    assert "jiceng.W001" in result.stdout + result.stderr
+    assert result.returncode != 0
+    assert "jiceng.E002" in result.stdout + result.stderr
 
 
 def test_production_refuses_a_missing_secret_key():

@@ -38,6 +38,7 @@ def test_small_demo_is_coherent_and_logins_work(capsys):
     call_command("seed_demo", "--scale", "small")
     out = capsys.readouterr().out
     assert DEMO_PASSWORD in out
+    assert "/public/units/340104/complaints/new/" in out  # where a member complains
     assert Unit.objects.filter(level=Level.PROVINCE).count() == 36
     assert Unit.objects.get(code="340104").parent.code == "340100"  # type: ignore[union-attr, unused-ignore]
     assert Unit.objects.find_problems() == ([], [], [], [], [])

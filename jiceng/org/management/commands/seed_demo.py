@@ -63,3 +63,8 @@ class Command(BaseCommand):
             if name in users:
                 u = users[name]
                 self.stdout.write(f"  {u.username:<16} {u.get_role_display():<12} {u.unit.name}")
+        if "shushan" in users:
+            from django.urls import reverse
+
+            path = reverse("activities:public_complaint_new", args=[users["shushan"].unit.code])
+            self.stdout.write(f"Public complaint page (no sign-in needed): {path}")
