@@ -34,6 +34,7 @@ class Perm(enum.StrEnum):
     RULES_EDIT = "rules.edit"
     RULES_CHECKLIST_MANAGE = "rules.checklist"
     RECOGNITION_EDIT = "recognition.edit"
+    CAMPAIGN_MANAGE = "campaign.manage"
 
 
 _ADMIN = {
@@ -56,9 +57,12 @@ _ADMIN = {
 _FRONT_LINE = {Perm.MEMBER_UNMASK}
 
 ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
-    Role.NATIONAL_ADMIN: frozenset(_ADMIN | {Perm.UNIT_MOVE, Perm.RULES_CHECKLIST_MANAGE}),
-    Role.PROVINCIAL_ADMIN: frozenset(_ADMIN | {Perm.UNIT_MOVE}),
-    Role.CITY_ADMIN: frozenset(_ADMIN),
+    Role.NATIONAL_ADMIN: frozenset(
+        _ADMIN | {Perm.UNIT_MOVE, Perm.RULES_CHECKLIST_MANAGE, Perm.CAMPAIGN_MANAGE}
+    ),
+    # A province or city writes its own implementation plan (实施方案) for its subtree.
+    Role.PROVINCIAL_ADMIN: frozenset(_ADMIN | {Perm.UNIT_MOVE, Perm.CAMPAIGN_MANAGE}),
+    Role.CITY_ADMIN: frozenset(_ADMIN | {Perm.CAMPAIGN_MANAGE}),
     Role.GRASSROOTS_SECRETARY: frozenset(_ADMIN | _FRONT_LINE),
     Role.BRANCH_STAFF: frozenset(
         {Perm.PROFILE_EDIT, Perm.MEMBER_EDIT, Perm.DUES_EDIT, Perm.ACTIVITY_EDIT} | _FRONT_LINE

@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "jiceng.members",
     "jiceng.dues",
     "jiceng.activities",
+    "jiceng.campaigns",
     "jiceng.api",
 ]
 

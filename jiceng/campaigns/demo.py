@@ -1,0 +1,226 @@
+"""Demo data: the seed plan's 2009 campaign (全国个私协会系统基层协会建设年活动方案, sections 四
+and 五), and the current year's campaign made from it the way the wizard makes one.
+
+The phases and tasks are the plan's own words; nothing is added beyond its text. The tasks'
+levels follow it: the provinces (and separately-planned cities) organise the campaign — plan,
+leading group, mobilisation meeting, assessment mechanism, summary and nominations by the end
+of November — "各地" set up leading groups, and the grassroots associations receive the
+Standard, list their problems, survey their members, inspect themselves and implement.
+"""
+
+import datetime
+
+from django.db import transaction
+from django.utils import timezone
+
+from jiceng.core.actor import Actor
+from jiceng.org.models import Level, Unit
+
+from . import services
+from .models import Campaign, CompletionKind, Condition
+
+SEED_YEAR = 2009
+
+
+def campaign_name(year: int) -> str:
+    return f"全国个私协会系统基层协会建设年活动（{year}年）"
+
+
+#: (phase, starts, ends, tasks); a task is (level, title, description, deadline, completion,
+#: condition). Dates are (month, day) in the campaign's year.
+PLAN: list[
+    tuple[
+        str, tuple[int, int], tuple[int, int], list[tuple[str, str, str, tuple[int, int], str, str]]
+    ]
+] = [
+    (
+        "准备动员",
+        (3, 1),
+        (3, 31),
+        [
+            (
+                Level.PROVINCE,
+                "研究制定实施方案",
+                "按照中国个协“中山会议”的要求和活动方案的总体安排，结合当地实际，研究制定切实"
+                "可行的实施方案。",
+                (3, 31),
+                CompletionKind.DOCUMENT,
+                "",
+            ),
+            (
+                Level.PROVINCE,
+                "成立活动领导小组",
+                "成立活动领导小组（组长、副组长、办公室），加强对活动的组织领导。",
+                (3, 31),
+                CompletionKind.CONDITION,
+                Condition.LEADING_GROUP_RECORDED,
+            ),
+            (
+                Level.CITY,
+                "成立相应的领导机构",
+                "各地也要成立相应的领导机构，加强对活动的组织领导。",
+                (3, 31),
+                CompletionKind.CONDITION,
+                Condition.LEADING_GROUP_RECORDED,
+            ),
+            (
+                Level.PROVINCE,
+                "召开动员部署大会",
+                "在认真准备的基础上，召开动员部署大会，讲清开展基层协会建设年活动的目的、意义、"
+                "方法步骤和要求，认真做好思想发动工作。",
+                (3, 31),
+                CompletionKind.MEETING,
+                "",
+            ),
+            (
+                Level.GRASSROOTS,
+                "签收《规范》",
+                "将《规范》转发至基层协会：签收《全国基层个体劳动者协会私营企业协会工作规范"
+                "（试行）》，进一步提高思想认识，明确工作任务。",
+                (3, 31),
+                CompletionKind.ACKNOWLEDGE,
+                "",
+            ),
+        ],
+    ),
+    (
+        "调查研究",
+        (4, 1),
+        (5, 31),
+        [
+            (
+                Level.GRASSROOTS,
+                "梳理突出问题，形成问题清单",
+                "开展调查研究，认真听取基层协会的意见和建议，梳理出本单位在基层协会建设和服务"
+                "会员工作中存在的突出问题；深入分析问题存在的原因，研究提出解决问题的具体意见和"
+                "方法。",
+                (5, 31),
+                CompletionKind.DOCUMENT,
+                "",
+            ),
+            (
+                Level.PROVINCE,
+                "建立健全考核考评机制",
+                "建立健全抓基层建设工作的考核考评机制。",
+                (5, 31),
+                CompletionKind.DOCUMENT,
+                "",
+            ),
+            (
+                Level.GRASSROOTS,
+                "会员公认度和满意度测评",
+                "组织会员开展对基层协会服务工作的公认度和满意度测评活动。",
+                (5, 31),
+                CompletionKind.FORM,
+                "",
+            ),
+            (
+                Level.GRASSROOTS,
+                "自查",
+                "对自身组织建设、搞好会员服务和发挥作用情况进行自查，提出有针对性的改进措施。",
+                (5, 31),
+                CompletionKind.FORM,
+                "",
+            ),
+        ],
+    ),
+    (
+        "深入实施",
+        (6, 1),
+        (10, 31),
+        [
+            (
+                Level.GRASSROOTS,
+                "按《规范》抓好落实",
+                "按照《规范》的要求，有步骤、有计划地抓好各项工作任务的落实；重点解决基层协会在"
+                "机构设置、人员配备、经费保障、会费收取等方面存在的困难和问题。",
+                (10, 31),
+                CompletionKind.FORM,
+                "",
+            ),
+        ],
+    ),
+    (
+        "总结表彰",
+        (11, 1),
+        (12, 31),
+        [
+            (
+                Level.PROVINCE,
+                "总结并上报中国个协",
+                "总结开展基层协会建设年活动的好经验、好做法、好典型，并把成功经验和做法用制度的"
+                "形式固定下来，形成长效机制；在11月底之前完成总结，将有关工作情况上报中国个协。",
+                (11, 30),
+                CompletionKind.DOCUMENT,
+                "",
+            ),
+            (
+                Level.PROVINCE,
+                "表彰、推荐",
+                "在11月底之前完成表彰、推荐工作：推荐全国基层个私协会规范化建设先进单位、亮点"
+                "工作、基层协会示范单位和基层协会优秀秘书长。",
+                (11, 30),
+                CompletionKind.DOCUMENT,
+                "",
+            ),
+        ],
+    ),
+]
+
+
+def _day(year: int, month_day: tuple[int, int]) -> datetime.date:
+    return datetime.date(year, *month_day)
+
+
+def seed_2009(national_unit: Unit, *, actor: Actor) -> Campaign:
+    """The seed's 2009 campaign, through the services (audited), run and closed."""
+    existing = Campaign.objects.filter(
+        unit=national_unit, year=SEED_YEAR, name=campaign_name(SEED_YEAR)
+    ).first()
+    if existing is not None:
+        return existing
+    campaign = services.campaign_create(
+        actor=actor, unit=national_unit, name=campaign_name(SEED_YEAR), year=SEED_YEAR
+    )
+    for name, starts, ends, tasks in PLAN:
+        phase = services.phase_create(
+            actor=actor,
+            campaign=campaign,
+            data={"name": name, "starts": _day(SEED_YEAR, starts), "ends": _day(SEED_YEAR, ends)},
+        )
+        for level, title, description, deadline, completion, condition in tasks:
+            services.task_create(
+                actor=actor,
+                phase=phase,
+                owner_unit=national_unit,
+                data={
+                    "level": level,
+                    "title": title,
+                    "description": description,
+                    "deadline": _day(SEED_YEAR, deadline),
+                    "completion": completion,
+                    "condition": condition,
+                },
+            )
+    services.campaign_start(actor=actor, campaign=campaign)
+    return services.campaign_close(actor=actor, campaign=campaign)
+
+
+def seed_campaigns(
+    national_unit: Unit, *, year: int | None = None, actor: Actor | None = None
+) -> tuple[Campaign, Campaign]:
+    """The 2009 campaign and this year's (or `year`'s), copied from it with the wizard's engine
+    and started. Running it again finds both and adds nothing."""
+    actor = actor or Actor.system()
+    year = year or timezone.localdate().year
+    with transaction.atomic():
+        seed = seed_2009(national_unit, actor=actor)
+        current = Campaign.objects.filter(
+            unit=national_unit, year=year, name=campaign_name(year)
+        ).first()
+        if current is None:
+            current = services.campaign_copy(
+                actor=actor, source=seed, year_shift=year - SEED_YEAR, name=campaign_name(year)
+            )
+            services.campaign_start(actor=actor, campaign=current)
+    return seed, current

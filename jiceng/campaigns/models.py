@@ -1,0 +1,209 @@
+"""The campaign (建设年活动): a year's programme of phases, and the tasks each level must do.
+
+Campaigns are data, not code: next year's is a copy of this year's with its dates shifted
+(`services.campaign_copy`). A task is owned by the unit whose plan added it — the campaign's
+scope unit for the campaign's own tasks, a province or city for the tasks of its local plan
+(实施方案). A local plan may also bring one of the tasks above it forward for its subtree: that
+is a *local override* row, a task with `parent_task` set to the task it tightens, owned by the
+province or city, carrying the earlier deadline. The rules live in `services.py`.
+"""
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from jiceng.core.locking import Locked
+from jiceng.core.scope import ScopedQuerySet
+from jiceng.org.models import Level, Unit
+
+MIN_YEAR = 2000
+MAX_YEAR = 2100
+
+#: Levels that may run a campaign of their own: the nation, or a province.
+SCOPE_LEVELS = frozenset({Level.NATIONAL, Level.PROVINCE})
+#: Levels that write a plan: the campaign's scope unit, and provinces and cities below it.
+PLAN_LEVELS = frozenset({Level.NATIONAL, Level.PROVINCE, Level.CITY})
+#: Levels a task may be for.
+TASK_LEVELS = (Level.PROVINCE, Level.CITY, Level.GRASSROOTS, Level.BRANCH)
+
+
+def level_rank(level: str) -> int:
+    """0 for the nation, growing downwards (`Level` lists the levels top to bottom)."""
+    return list(Level.values).index(level)
+
+
+class CampaignStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    RUNNING = "running", _("Running")
+    CLOSED = "closed", _("Closed")
+
+
+class CompletionKind(models.TextChoices):
+    DOCUMENT = "document", _("Document upload")
+    MEETING = "meeting", _("Meeting record")
+    FORM = "form", _("Form")
+    ACKNOWLEDGE = "acknowledge", _("Acknowledge a document")
+    CONDITION = "condition", _("System condition")
+
+
+class Condition(models.TextChoices):
+    """Conditions another part of the system reports for a unit (more come with later apps:
+    self-inspection submitted, survey quota reached)."""
+
+    LEADING_GROUP_RECORDED = "leading_group_recorded", _("Leading group recorded")
+
+
+class Campaign(Locked):
+    name = models.CharField(_("campaign name"), max_length=100)
+    year = models.PositiveSmallIntegerField(
+        _("year"), validators=[MinValueValidator(MIN_YEAR), MaxValueValidator(MAX_YEAR)]
+    )
+    #: Whose campaign it is: the national unit by default, or a province running its own.
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("scope unit"), on_delete=models.PROTECT, related_name="campaigns"
+    )
+    status = models.CharField(
+        _("status"), max_length=16, choices=CampaignStatus.choices, default=CampaignStatus.DRAFT
+    )
+    copied_from = models.ForeignKey(
+        "self",
+        verbose_name=_("copied from"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="copies",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    EDITABLE_FIELDS = ["name", "year"]
+    AUDITED_FIELDS = ["name", "year", "unit", "status", "copied_from"]
+
+    class Meta:
+        verbose_name = _("campaign")
+        verbose_name_plural = _("campaigns")
+        ordering = ["-year", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit", "year", "name"], name="campaign_unit_year_name_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["draft", "running", "closed"]),
+                name="campaign_status_known",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_closed(self) -> bool:
+        return self.status == CampaignStatus.CLOSED
+
+    @property
+    def is_running(self) -> bool:
+        return self.status == CampaignStatus.RUNNING
+
+
+class Phase(Locked):
+    campaign = models.ForeignKey(
+        Campaign, verbose_name=_("campaign"), on_delete=models.CASCADE, related_name="phases"
+    )
+    name = models.CharField(_("phase name"), max_length=50)
+    order = models.PositiveSmallIntegerField(_("order"))
+    starts = models.DateField(_("starts"))
+    ends = models.DateField(_("ends"))
+
+    scope_via = "campaign__unit"
+
+    EDITABLE_FIELDS = ["name", "order", "starts", "ends"]
+    AUDITED_FIELDS = ["campaign", *EDITABLE_FIELDS]
+
+    class Meta:
+        verbose_name = _("phase")
+        verbose_name_plural = _("phases")
+        ordering = ["campaign", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "order"], name="phase_campaign_order"),
+            models.CheckConstraint(condition=Q(starts__lte=F("ends")), name="phase_starts_le_ends"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Task(Locked):
+    phase = models.ForeignKey(
+        Phase, verbose_name=_("phase"), on_delete=models.CASCADE, related_name="tasks"
+    )
+    level = models.CharField(
+        _("level"), max_length=16, choices=[(v, Level(v).label) for v in TASK_LEVELS]
+    )
+    title = models.CharField(_("task title"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    deadline = models.DateField(_("deadline"))
+    completion = models.CharField(_("completed by"), max_length=16, choices=CompletionKind.choices)
+    #: For a system-condition task: the condition that completes it.
+    condition = models.CharField(
+        _("condition"), max_length=40, choices=Condition.choices, blank=True
+    )
+    #: The unit whose plan added this task (the campaign's scope unit for its own tasks).
+    owner_unit = models.ForeignKey(
+        Unit, verbose_name=_("added by"), on_delete=models.PROTECT, related_name="+"
+    )
+    #: Set on a local override: the task above whose deadline this row brings forward for the
+    #: owner's subtree.
+    parent_task = models.ForeignKey(
+        "self",
+        verbose_name=_("tightens"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="overrides",
+    )
+
+    scope_via = "owner_unit"
+
+    EDITABLE_FIELDS = ["title", "description", "level", "deadline", "completion", "condition"]
+    AUDITED_FIELDS = ["phase", *EDITABLE_FIELDS, "owner_unit", "parent_task"]
+
+    class Meta:
+        verbose_name = _("campaign task")
+        verbose_name_plural = _("campaign tasks")
+        ordering = ["phase__order", "deadline", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["parent_task", "owner_unit"],
+                condition=Q(parent_task__isnull=False),
+                name="task_one_override_per_unit",
+            ),
+            models.CheckConstraint(
+                condition=Q(level__in=["province", "city", "grassroots", "branch"]),
+                name="task_level_known",
+            ),
+            models.CheckConstraint(
+                condition=(Q(completion="condition") & ~Q(condition=""))
+                | (~Q(completion="condition") & Q(condition="")),
+                name="task_condition_iff_condition_kind",
+            ),
+        ]
+        indexes = [models.Index(fields=["owner_unit", "phase"], name="task_owner_phase")]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_override(self) -> bool:
+        return self.parent_task_id is not None
