@@ -80,11 +80,10 @@ def member_list(request: AuthedRequest, pk: int) -> HttpResponse:
     if filters.private:
         filters, search_error = _identifier_search(request, unit, filters, posted=posted)
     members = selectors.member_list(unit=unit, filters=filters).select_related("unit")
-    if search_error or (filterset.is_bound and not filterset.is_valid()):
-        members = members.none()  # a bad filter is named, not ignored
-        if not request.htmx:
-            for line in filter_errors(filterset):
-                messages.error(request, line)
+    # A bad filter is named above the list (page or htmx fragment alike), not ignored.
+    filter_problems = filter_errors(filterset) if filterset.is_bound else []
+    if search_error or filter_problems:
+        members = members.none()
     page = paginate(_Paging(params), members)
     context.update(
         {
@@ -94,6 +93,7 @@ def member_list(request: AuthedRequest, pk: int) -> HttpResponse:
             # What was typed is shown again only to someone who may search by it.
             "search_value": filters.q if filters.identifiers or not filters.private else "",
             "search_error": search_error,
+            "filter_problems": filter_problems,
             "query": urlencode(filters.as_query()),
             "page_by_post": filters.private,
             "holds_members": holds_members(unit),

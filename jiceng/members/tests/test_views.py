@@ -377,3 +377,15 @@ def test_the_edit_form_keeps_the_join_date_in_the_pickers_iso_format(tree, peopl
         reverse("members:edit", kwargs={"pk": member.pk})
     )
     assert 'value="2025-07-16"' in page.content.decode()
+
+
+def test_a_bad_filter_is_named_above_the_list_on_the_page_and_in_the_fragment(
+    tree: Tree, people: People
+):
+    make_member(tree.shushan, business_name="蜀山老字号酱菜")
+    client = client_for(people.shushan_secretary)
+    url = reverse("members:list", kwargs={"pk": tree.shushan.pk})
+    for headers in ({}, {"HX-Request": "true"}):
+        body = client.get(url, {"status": "bogus"}, headers=headers).content.decode()
+        assert 'data-testid="filter-error"' in body, headers
+        assert "蜀山老字号酱菜" not in body and "没有符合条件的会员" not in body, headers
