@@ -35,6 +35,8 @@ class Perm(enum.StrEnum):
     RULES_CHECKLIST_MANAGE = "rules.checklist"
     RECOGNITION_EDIT = "recognition.edit"
     CAMPAIGN_MANAGE = "campaign.manage"
+    #: Complete the campaign's tasks of one's own unit (and of units below it).
+    CAMPAIGN_REPORT = "campaign.report"
 
 
 _ADMIN = {
@@ -58,14 +60,29 @@ _FRONT_LINE = {Perm.MEMBER_UNMASK}
 
 ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
     Role.NATIONAL_ADMIN: frozenset(
-        _ADMIN | {Perm.UNIT_MOVE, Perm.RULES_CHECKLIST_MANAGE, Perm.CAMPAIGN_MANAGE}
+        _ADMIN
+        | {
+            Perm.UNIT_MOVE,
+            Perm.RULES_CHECKLIST_MANAGE,
+            Perm.CAMPAIGN_MANAGE,
+            Perm.CAMPAIGN_REPORT,
+        }
     ),
     # A province or city writes its own implementation plan (实施方案) for its subtree.
-    Role.PROVINCIAL_ADMIN: frozenset(_ADMIN | {Perm.UNIT_MOVE, Perm.CAMPAIGN_MANAGE}),
-    Role.CITY_ADMIN: frozenset(_ADMIN | {Perm.CAMPAIGN_MANAGE}),
-    Role.GRASSROOTS_SECRETARY: frozenset(_ADMIN | _FRONT_LINE),
+    Role.PROVINCIAL_ADMIN: frozenset(
+        _ADMIN | {Perm.UNIT_MOVE, Perm.CAMPAIGN_MANAGE, Perm.CAMPAIGN_REPORT}
+    ),
+    Role.CITY_ADMIN: frozenset(_ADMIN | {Perm.CAMPAIGN_MANAGE, Perm.CAMPAIGN_REPORT}),
+    Role.GRASSROOTS_SECRETARY: frozenset(_ADMIN | _FRONT_LINE | {Perm.CAMPAIGN_REPORT}),
     Role.BRANCH_STAFF: frozenset(
-        {Perm.PROFILE_EDIT, Perm.MEMBER_EDIT, Perm.DUES_EDIT, Perm.ACTIVITY_EDIT} | _FRONT_LINE
+        {
+            Perm.PROFILE_EDIT,
+            Perm.MEMBER_EDIT,
+            Perm.DUES_EDIT,
+            Perm.ACTIVITY_EDIT,
+            Perm.CAMPAIGN_REPORT,
+        }
+        | _FRONT_LINE
     ),
     Role.REVIEWER: frozenset({Perm.EXPORT}),
     Role.VIEWER: frozenset({Perm.EXPORT}),

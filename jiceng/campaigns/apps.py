@@ -6,3 +6,10 @@ class CampaignsConfig(AppConfig):
     name = "jiceng.campaigns"
     label = "campaigns"
     verbose_name = _("Campaigns")
+
+    def ready(self) -> None:
+        from jiceng.org.anchors import unit_moved
+
+        from .completion import follow_unit_move
+
+        unit_moved.connect(follow_unit_move, dispatch_uid="campaigns.follow_unit_move")

@@ -15,6 +15,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from jiceng.core.locking import Locked
+from jiceng.core.rollups import SummaryRow
 from jiceng.core.scope import ScopedQuerySet
 from jiceng.org.models import Level, Unit
 
@@ -207,3 +208,135 @@ class Task(Locked):
     @property
     def is_override(self) -> bool:
         return self.parent_task_id is not None
+
+
+class CompletionState(models.TextChoices):
+    DONE = "done", _("Done")
+    WAIVED = "waived", _("Waived")
+
+
+class TaskCompletion(models.Model):
+    """A unit's state of one task: done (who, when, the evidence) or waived by a unit above it
+    (who, why). No row: not done yet. Always of the task itself, never of a local deadline row.
+
+    `on_time` is kept for the progress deltas: done on or before the deadline in force for the
+    unit, compared as a date in Asia/Shanghai; the services re-evaluate it when a deadline moves.
+    """
+
+    task = models.ForeignKey(
+        Task, verbose_name=_("campaign task"), on_delete=models.CASCADE, related_name="completions"
+    )
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+    province = models.ForeignKey(
+        Unit,
+        verbose_name=_("province"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        db_index=False,
+    )
+    grassroots = models.ForeignKey(
+        Unit,
+        verbose_name=_("grassroots association"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        db_index=False,
+    )
+    state = models.CharField(_("state"), max_length=8, choices=CompletionState.choices)
+    done_at = models.DateTimeField(_("done at"), null=True, blank=True)
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("done by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+    )
+    on_time = models.BooleanField(_("on time"), default=False)
+    #: For now typed fields and/or a note (`{"note": …, "fields": {…}}`); files come later.
+    evidence = models.JSONField(_("evidence"), default=dict, blank=True)
+    waived_at = models.DateTimeField(_("waived at"), null=True, blank=True)
+    waived_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("waived by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+    )
+    waived_reason = models.TextField(_("reason for waiving"), blank=True)
+
+    anchored = True
+
+    objects = ScopedQuerySet.as_manager()
+
+    AUDITED_FIELDS = [
+        "task",
+        "unit",
+        "state",
+        "done_at",
+        "done_by",
+        "on_time",
+        "evidence",
+        "waived_at",
+        "waived_by",
+        "waived_reason",
+    ]
+
+    class Meta:
+        verbose_name = _("task completion")
+        verbose_name_plural = _("task completions")
+        ordering = ["task", "unit"]
+        constraints = [
+            models.UniqueConstraint(fields=["task", "unit"], name="task_completion_task_unit"),
+            models.CheckConstraint(
+                condition=(Q(state="done") & Q(done_at__isnull=False))
+                | (Q(state="waived") & Q(on_time=False) & ~Q(waived_reason="")),
+                name="task_completion_state_consistent",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["unit", "task"], name="task_completion_unit_task"),
+            models.Index(fields=["province", "task"], name="task_completion_prov_task"),
+            models.Index(fields=["grassroots", "task"], name="task_completion_gr_task"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.task} · {self.unit}"
+
+
+class TaskProgressRollup(SummaryRow):
+    """A unit's own state of one task in the campaign's year (each figure 0 or 1: one
+    completion per task and unit): done (of which on time or late) or waived. Expected counts
+    are read from the tree, not stored."""
+
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="+")
+    done = models.IntegerField(default=0)
+    on_time = models.IntegerField(default=0)
+    late = models.IntegerField(default=0)
+    waived = models.IntegerField(default=0)
+
+    KEYS = ("task_id",)
+    FIGURES = ("done", "on_time", "late", "waived")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit", "year", "task"], name="task_progress_unit_year_task"
+            )
+        ]
+        indexes = [
+            models.Index(
+                fields=["year", "province", "task", "done", "on_time", "late", "waived"],
+                name="task_progress_year_prov_cov",
+            ),
+            models.Index(
+                fields=["grassroots", "year", "task", "done", "on_time", "late", "waived"],
+                name="task_progress_gr_year_cov",
+            ),
+        ]

@@ -29,6 +29,7 @@ from jiceng.core.scope import authorize
 from jiceng.org.models import Unit
 
 from . import validation
+from .completion import refresh_on_time
 from .models import MAX_YEAR, MIN_YEAR, Campaign, CampaignStatus, Phase, Task, level_rank
 
 PERM = Perm.CAMPAIGN_MANAGE
@@ -396,6 +397,9 @@ def task_update(
                 setattr(task, name, value)
             _check_task(task=task, campaign=campaign)
         save_locked(task, expected_lock_version=expected_lock_version, fields=list(data))
+        if "deadline" in data:
+            # Work already done may turn on time (or late, under an earlier local deadline).
+            refresh_on_time(task, within=task.owner_unit if task.is_override else None)
         audit_record(
             actor=actor,
             action="campaign.task.update",
@@ -418,6 +422,8 @@ def task_delete(*, actor: Actor, task: Task) -> None:
     with transaction.atomic():
         before = snapshot(task, Task.AUDITED_FIELDS)
         Task.objects.filter(pk=task.pk).delete()
+        if task.is_override:  # the deadline above is in force again for the subtree
+            refresh_on_time(task.parent_task, within=task.owner_unit)  # type: ignore[arg-type]
         audit_record(
             actor=actor,
             action="campaign.task.delete",
@@ -511,6 +517,7 @@ def task_override_deadline(
         else:
             row.deadline = deadline
             save_locked(row, expected_lock_version=row.lock_version, fields=["deadline"])
+        refresh_on_time(original, within=unit)
         audit_record(
             actor=actor,
             action="campaign.task.override",

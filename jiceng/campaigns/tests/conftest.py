@@ -48,3 +48,26 @@ def grassroots_task(phases: list[Phase], tree: Tree, national_actor: Actor) -> T
             "completion": "acknowledge",
         },
     )
+
+
+@pytest.fixture
+def branch_task(phases: list[Phase], tree: Tree, national_actor: Actor) -> Task:
+    return services.task_create(
+        actor=national_actor,
+        phase=phases[1],
+        owner_unit=tree.root,
+        data={
+            "level": "branch",
+            "title": "会员调查",
+            "deadline": d(5, 20),
+            "completion": "form",
+        },
+    )
+
+
+@pytest.fixture
+def running(
+    campaign: Campaign, grassroots_task: Task, branch_task: Task, national_actor: Actor
+) -> Campaign:
+    """The campaign started, with a grassroots task due 31 March and a branch task due 20 May."""
+    return services.campaign_start(actor=national_actor, campaign=campaign)
