@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("jiceng.members.urls")),
     path("", include("jiceng.dues.urls")),
     path("", include("jiceng.activities.urls")),
+    path("", include("jiceng.campaigns.urls")),
     path("api/v1/", include("jiceng.api.urls")),
 ]
 

@@ -17,7 +17,7 @@ from jiceng.core.actor import Actor
 from jiceng.org.models import Level, Unit
 
 from . import services
-from .models import Campaign, CompletionKind, Condition
+from .models import Campaign, CompletionKind, Condition, Task, TaskCompletion
 
 SEED_YEAR = 2009
 
@@ -224,3 +224,120 @@ def seed_campaigns(
             )
             services.campaign_start(actor=actor, campaign=current)
     return seed, current
+
+
+#: The association whose tasks the demo leaves part-done for the grassroots secretary's login.
+DEMO_ASSOCIATION = "340104"  # 蜀山区
+#: The province whose associations the demo's current campaign is under way in.
+DEMO_PROVINCE = "340000"  # 安徽
+
+
+def _at(day: datetime.date, hour: int = 10) -> datetime.datetime:
+    return datetime.datetime(
+        day.year, day.month, day.day, hour, tzinfo=timezone.get_current_timezone()
+    )
+
+
+def _share(task: Task, campaign: Campaign) -> None:
+    task.phase.campaign = campaign
+    if task.owner_unit_id == campaign.unit_id:
+        task.owner_unit = campaign.unit
+
+
+def seed_progress(campaign: Campaign, *, actor: Actor | None = None) -> int:
+    """Leave `campaign` part-done across 安徽, through the completion services with explicit
+    times: of its associations (in code order) one in four has done every task on time, one
+    late, one said nothing, one did the first two on time; 蜀山区 did two of its tasks (one on
+    time, one late) and has its form tasks still to do; the first silent association had one
+    task waived by its city; the province wrote its plan on time and held its meeting late.
+    Nothing dated after now. Returns how many completions it recorded."""
+    from .completion import task_complete, task_waive
+    from .selectors import tasks_for_unit
+
+    actor = actor or Actor.system()
+    now = timezone.now()
+    province = Unit.objects.filter(code=DEMO_PROVINCE, level=Level.PROVINCE).first()
+    if province is None or TaskCompletion.objects.filter(task__phase__campaign=campaign).exists():
+        return 0
+    associations = list(
+        Unit.objects.filter(path__startswith=province.path, level=Level.GRASSROOTS)
+        .select_related("parent")
+        .order_by("code")
+    )
+    if not associations:
+        return 0
+    own = [
+        ut
+        for ut in tasks_for_unit(campaign, associations[0])
+        if ut.task.completion != CompletionKind.CONDITION
+    ]
+    for ut in own:  # one campaign, one scope: what the services read, loaded once
+        _share(ut.task, campaign)
+    done = 0
+
+    def complete(unit: Unit, index: int, *, late: bool, **evidence: object) -> None:
+        nonlocal done
+        if index >= len(own):
+            return
+        ut = own[index]
+        when = _at(ut.deadline + datetime.timedelta(days=12 if late else -3 - index))
+        if when > now:
+            return
+        task_complete(
+            actor=actor,
+            task=ut.task,
+            unit=unit,
+            evidence=evidence or {"note": "已按要求完成。"},
+            done_at=when,
+        )
+        done += 1
+
+    silent_waived = False
+    for i, unit in enumerate(associations):
+        if unit.code == DEMO_ASSOCIATION:
+            complete(unit, 0, late=False)
+            complete(unit, 1, late=True)
+            continue
+        pattern = i % 4
+        if pattern == 0:
+            for index in range(len(own)):
+                complete(unit, index, late=False)
+        elif pattern == 1:
+            for index in range(3):
+                complete(unit, index, late=True)
+        elif pattern == 2 and not silent_waived and len(own) > 2:
+            task_waive(
+                actor=actor, task=own[2].task, unit=unit, reason="该协会年内新设，本年免于测评。"
+            )
+            silent_waived = True
+        elif pattern == 3:
+            for index in range(2):
+                complete(unit, index, late=False)
+    # The province: its implementation plan on time, its mobilisation meeting late.
+    for ut in tasks_for_unit(campaign, province):
+        _share(ut.task, campaign)
+        when = None
+        evidence: dict[str, object] = {"note": "已印发。"}
+        if ut.task.completion == CompletionKind.DOCUMENT and ut.deadline.month == 3:
+            when = _at(ut.deadline - datetime.timedelta(days=10))
+        elif ut.task.completion == CompletionKind.MEETING:
+            when = _at(ut.deadline + datetime.timedelta(days=6), 9)
+            evidence = {
+                "fields": {
+                    "date": when.date().isoformat(),
+                    "place": "省协会议室",
+                    "attendance": 120,
+                }
+            }
+        if when is not None and when <= now:
+            task_complete(actor=actor, task=ut.task, unit=province, evidence=evidence, done_at=when)
+            done += 1
+    return done
+
+
+def seed_demo_campaigns(national_unit: Unit) -> Campaign:
+    """What `seed_demo` adds: the 2009 and the current campaign, the current one part-done."""
+    _seed, current = seed_campaigns(national_unit)
+    with transaction.atomic():
+        seed_progress(current)
+    return current

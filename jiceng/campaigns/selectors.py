@@ -5,13 +5,22 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.db.models.functions import Substr
+from django.utils import timezone
 
 from jiceng.core import rollups
 from jiceng.org.anchors import ancestor_paths, child_path_length
 from jiceng.org.models import Unit
 
 from .measures import CAMPAIGN_TASKS, TaskCounts
-from .models import Campaign, Phase, Task, level_rank
+from .models import (
+    Campaign,
+    CampaignStatus,
+    CompletionState,
+    Phase,
+    Task,
+    TaskCompletion,
+    level_rank,
+)
 
 
 def campaigns_for_unit(unit: Unit) -> QuerySet[Campaign]:
@@ -83,6 +92,18 @@ class Progress:
     def on_time_rate(self) -> float | None:
         """Done on time ÷ expected (0–1); None when nothing is expected."""
         return self.on_time / self.expected if self.expected else None
+
+    @property
+    def reporting_percent(self) -> float | None:
+        """The reporting rate as a percentage, for pages."""
+        rate = self.reporting_rate
+        return None if rate is None else rate * 100
+
+    @property
+    def on_time_percent(self) -> float | None:
+        """The on-time rate as a percentage, for pages."""
+        rate = self.on_time_rate
+        return None if rate is None else rate * 100
 
     def add(self, expected: int, counts: TaskCounts | None) -> None:
         self.expected += expected
@@ -191,3 +212,68 @@ def campaign_progress(campaign: Campaign, unit: Unit) -> CampaignProgress:
             progress.add(expected(task, row.unit), row.figures.get(task.pk))
         child_rows.append(ChildProgress(row.unit, progress))
     return CampaignProgress(campaign, unit, task_rows, child_rows, total)
+
+
+# --- A unit's own tasks ------------------------------------------------------------------------
+
+
+def current_campaign(unit: Unit) -> Campaign | None:
+    """The running campaign whose scope contains `unit` (the latest, if several run). One
+    query."""
+    return (
+        campaigns_for_unit(unit)
+        .filter(status=CampaignStatus.RUNNING)
+        .order_by("-year", "-pk")
+        .first()
+    )
+
+
+class TaskState:
+    """How a unit stands on one task: the values the tab shows and filters on."""
+
+    ON_TIME = "on_time"
+    LATE = "late"
+    WAIVED = "waived"
+    NOT_DONE = "not_done"
+    OVERDUE = "overdue"
+
+
+@dataclass
+class UnitTaskState:
+    task: Task
+    #: The deadline in force for the unit.
+    deadline: datetime.date
+    completion: TaskCompletion | None
+    state: str
+
+    @property
+    def is_open(self) -> bool:
+        """Neither done nor waived."""
+        return self.completion is None
+
+
+def unit_task_states(
+    campaign: Campaign, unit: Unit, *, today: datetime.date | None = None
+) -> list[UnitTaskState]:
+    """`unit`'s own tasks in `campaign` (`tasks_for_unit`), each with its state: done on time,
+    done late, waived, not done, or overdue (not done and past the deadline in force, a date in
+    Asia/Shanghai). Three queries."""
+    today = today or timezone.localdate()
+    unit_tasks = tasks_for_unit(campaign, unit)
+    completions = {
+        c.task_id: c
+        for c in TaskCompletion.objects.filter(
+            unit=unit, task__in=[ut.task.pk for ut in unit_tasks]
+        ).select_related("done_by", "waived_by")
+    }
+    result = []
+    for ut in unit_tasks:
+        completion = completions.get(ut.task.pk)
+        if completion is None:
+            state = TaskState.OVERDUE if ut.deadline < today else TaskState.NOT_DONE
+        elif completion.state == CompletionState.WAIVED:
+            state = TaskState.WAIVED
+        else:
+            state = TaskState.ON_TIME if completion.on_time else TaskState.LATE
+        result.append(UnitTaskState(ut.task, ut.deadline, completion, state))
+    return result

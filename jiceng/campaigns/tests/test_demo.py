@@ -53,3 +53,23 @@ def test_every_level_sees_its_tasks_of_the_current_campaign(tree: Tree):
     assert [c.year for c in selectors.campaigns_for_unit(tree.shushan)] == [2026, 2009]
     plan = selectors.campaign_plan(current)
     assert [len(p.tasks.all()) for p in plan] == [5, 4, 1, 2]
+
+
+def test_seed_demo_leaves_the_current_campaign_part_done(db):
+    from django.core.management import call_command
+
+    from jiceng.org.models import Unit
+
+    call_command("seed_demo", "--scale", "small")
+    shushan = Unit.objects.get(code="340104")
+    current = selectors.current_campaign(shushan)
+    assert current is not None
+    states = {s.state for s in selectors.unit_task_states(current, shushan)}
+    assert states & {"on_time", "late"} and states & {"not_done", "overdue"}
+    progress = selectors.campaign_progress(current, Unit.objects.get(code="340100"))
+    rate = progress.total.reporting_rate
+    assert rate is not None and 0 < rate < 1
+    rates = {c.progress.reporting_rate for c in progress.children}
+    assert 0.0 in rates or any(r is not None and r < 1 for r in rates)  # some silent or partial
+    assert progress.total.late and progress.total.on_time and progress.total.waived == 1
+    call_command("rebuild_rollups", "--check", "--measure", "campaign_tasks")

@@ -41,7 +41,13 @@ NAMES = unit_url_names()
 def _url(name: str, unit: Unit) -> str:
     """The page's URL for `unit`; a profile section or an item where the route has one (the
     item need not exist: the unit is what is out of scope)."""
-    for extra in ({}, {"item_pk": 1}, {"section": "staff"}, {"section": "staff", "item_pk": 1}):
+    for extra in (
+        {},
+        {"item_pk": 1},
+        {"task_pk": 1},
+        {"section": "staff"},
+        {"section": "staff", "item_pk": 1},
+    ):
         try:
             return reverse(name, kwargs={"pk": unit.pk, **extra})
         except NoReverseMatch:

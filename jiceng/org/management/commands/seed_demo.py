@@ -3,6 +3,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from jiceng.campaigns.demo import seed_demo_campaigns
 from jiceng.org.demo import DEMO_PASSWORD, seed_demo
 from jiceng.org.models import Unit
 
@@ -41,6 +42,8 @@ class Command(BaseCommand):
             )
         started = time.monotonic()
         result = seed_demo(scale=scale, seed=seed, members=members)
+        # The construction-year campaigns: 2009's, and this year's part-done across 安徽.
+        seed_demo_campaigns(Unit.objects.get(depth=1))
         elapsed = time.monotonic() - started
         self.stdout.write(
             self.style.SUCCESS(
