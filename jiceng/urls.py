@@ -12,7 +12,9 @@ urlpatterns = [
     path("", include("jiceng.members.urls")),
     path("", include("jiceng.dues.urls")),
     path("", include("jiceng.activities.urls")),
+    path("", include("jiceng.notifications.urls")),
     path("", include("jiceng.campaigns.urls")),
+    path("", include("jiceng.documents.urls")),
     path("api/v1/", include("jiceng.api.urls")),
 ]
 

@@ -2,6 +2,8 @@ from django.urls import path, re_path, register_converter
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import SimpleRouter
 
+from jiceng.campaigns import api as campaigns_api
+from jiceng.documents import api as documents_api
 from jiceng.dues import api as dues_api
 
 from . import views
@@ -25,6 +27,8 @@ urlpatterns = [
         dues_api.collection_rates_by_child,
         name="unit-dues-children",
     ),
+    *campaigns_api.urlpatterns,
+    *documents_api.urlpatterns,
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", views.docs, name="docs"),
     *router.urls,

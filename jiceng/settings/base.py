@@ -43,7 +43,9 @@ INSTALLED_APPS = [
     "jiceng.members",
     "jiceng.dues",
     "jiceng.activities",
+    "jiceng.notifications",
     "jiceng.campaigns",
+    "jiceng.documents",
     "jiceng.api",
 ]
 

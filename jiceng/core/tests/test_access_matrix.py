@@ -24,9 +24,13 @@ from .access import Case
 def _access_modules() -> list[Any]:
     modules = []
     for config in apps.get_app_configs():
-        name = f"{config.name}.tests.access"
-        if config.name.startswith("jiceng.") and importlib.util.find_spec(name) is not None:
-            modules.append(importlib.import_module(name))
+        if not config.name.startswith("jiceng."):
+            continue
+        # An app may split its cases: pages in `access`, the API in `access_api`.
+        for module in ("access", "access_api"):
+            name = f"{config.name}.tests.{module}"
+            if importlib.util.find_spec(name) is not None:
+                modules.append(importlib.import_module(name))
     return modules
 
 
