@@ -40,7 +40,7 @@ class Notification(models.Model):
         verbose_name_plural = _("notifications")
         ordering = ["-created", "-id"]
         constraints = [
-            models.UniqueConstraint(fields=["user", "key"], name="notification_user_key"),
+            models.UniqueConstraint(fields=["key", "user"], name="notification_key_user"),
             models.CheckConstraint(
                 condition=Q(url__startswith="/") & ~Q(url__startswith="//"),
                 name="notification_url_site_path",

@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from importlib import import_module
 from importlib.util import find_spec
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from django.apps import apps
 from django.db.models import QuerySet
@@ -29,10 +29,17 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 
+class UnitRef(NamedTuple):
+    """A unit by its id alone: all a notice needs, without building a model instance (which
+    costs more than the rest of a reminder when a source yields one notice per unit)."""
+
+    pk: int
+
+
 @dataclass(frozen=True)
 class Notice:
     kind: str
-    units: Sequence[Unit] | QuerySet[Unit]
+    units: Sequence[Unit | UnitRef] | QuerySet[Unit]
     params: Mapping[str, str | int]
     url: str
     key: str

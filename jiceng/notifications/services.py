@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -62,6 +63,14 @@ def _check(notice: Notice) -> None:
             raise TypeError(f"notification params must be str or int, not {type(value)!r}")
 
 
+def _pieces(notice: Notice) -> Iterator[Notice]:
+    """A notice naming more than BATCH_UNITS units, cut into pieces that do not (a user is
+    bound to one unit, so each user is still told once)."""
+    units = list(notice.units)
+    for start in range(0, max(len(units), 1), BATCH_UNITS):
+        yield replace(notice, units=units[start : start + BATCH_UNITS])
+
+
 def _batches(notices: Iterable[Notice]) -> Iterator[list[Notice]]:
     """Notices grouped so that each batch names at most BATCH_UNITS units; a notice whose
     units are a queryset goes alone (its units stay a subquery)."""
@@ -72,29 +81,30 @@ def _batches(notices: Iterable[Notice]) -> Iterator[list[Notice]]:
         if isinstance(notice.units, QuerySet):
             yield [notice]
             continue
-        count = len(notice.units)
-        if batch and size + count > BATCH_UNITS:
-            yield batch
-            batch, size = [], 0
-        batch.append(notice)
-        size += count
+        for piece in _pieces(notice) if len(notice.units) > BATCH_UNITS else (notice,):
+            count = len(piece.units)
+            if batch and size + count > BATCH_UNITS:
+                yield batch
+                batch, size = [], 0
+            batch.append(piece)
+            size += count
     if batch:
         yield batch
 
 
 def _unit_ids(notice: Notice) -> list[int]:
-    return [unit.pk for unit in notice.units]  # type: ignore[union-attr]
+    return [unit.pk for unit in notice.units]
 
 
 def _send_batch(batch: list[Notice]) -> list[Notification]:
     from jiceng.accounts.models import User
 
     users = User.objects.filter(is_active=True)
-    if len(batch) == 1 and isinstance(batch[0].units, QuerySet):
-        only = batch[0]
+    only = batch[0].units
+    if len(batch) == 1 and isinstance(only, QuerySet):
         by_unit: dict[int, list[Notice]] | None = None
-        users = users.filter(unit__in=only.units.values("pk"))
-        keys = {only.key}
+        users = users.filter(unit_id__in=only.values("pk"))
+        keys = {batch[0].key}
     else:
         by_unit = defaultdict(list)
         for notice in batch:
@@ -107,10 +117,10 @@ def _send_batch(batch: list[Notice]) -> list[Notification]:
     rows = list(users.values_list("pk", "unit_id"))
     if not rows:
         return []
+    # By key alone: the (key, user) index answers each key with its few users, where a second
+    # IN list on users would make the database try every pair.
     existing = set(
-        Notification.objects.filter(
-            key__in=list(keys), user_id__in=[pk for pk, _ in rows]
-        ).values_list("user_id", "key")
+        Notification.objects.filter(key__in=list(keys)).order_by().values_list("user_id", "key")
     )
     new: dict[tuple[int, str], Notification] = {}
     for user_id, unit_id in rows:
@@ -147,7 +157,7 @@ def notify_many(notices: Iterable[Notice]) -> int:
 def email_enabled() -> bool:
     """Email is off by default (intranets often have none): on when the settings name a mail
     host (EMAIL_HOST set, and not empty)."""
-    return settings.is_overridden("EMAIL_HOST") and bool(getattr(settings, "EMAIL_HOST", ""))
+    return bool(settings.EMAIL_HOST)
 
 
 def mail_notifications(notifications: list[Notification]) -> int:
@@ -162,7 +172,7 @@ def mail_notifications(notifications: list[Notification]) -> int:
     )
     if not addresses:
         return 0
-    site = getattr(settings, "SITE_URL", "").rstrip("/")
+    site = settings.SITE_URL.rstrip("/")
     messages = []
     with translation.override(MAIL_LANGUAGE):
         for notification in notifications:

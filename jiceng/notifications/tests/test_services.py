@@ -4,7 +4,8 @@ in the reader's language; the model keeps links on this site; email when configu
 import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
 from conftest import People, Tree, make_user
@@ -93,7 +94,11 @@ def test_unknown_kind_and_bad_params_are_refused(tree: Tree, people: People):
         services.notify(kind="no.such", units=[tree.shushan], params={}, url=URL, key="k")
     with pytest.raises(TypeError):
         services.notify(
-            kind=TEST_KIND, units=[tree.shushan], params={"task": object()}, url=URL, key="k"
+            kind=TEST_KIND,
+            units=[tree.shushan],
+            params={"task": object()},  # type: ignore[dict-item]
+            url=URL,
+            key="k",
         )
     assert not Notification.objects.exists()
 
@@ -198,3 +203,13 @@ def test_a_mail_failure_is_logged_without_personal_data_and_keeps_the_notificati
     assert Notification.objects.count() == 1
     assert "mailing 1 notifications failed: OSError" in caplog.text
     assert "s@example.org" not in caplog.text and "shushan" not in caplog.text
+
+
+def test_a_notice_to_more_units_than_a_batch_is_cut(tree: Tree, people: People, monkeypatch):
+    monkeypatch.setattr(services, "BATCH_UNITS", 2)
+    units = list(Unit.objects.order_by("path"))  # ten units, nine with someone bound
+    with CaptureQueriesContext(connection) as ctx:
+        assert _notify(units) == 9
+    users = [q for q in ctx.captured_queries if 'FROM "accounts_user"' in q["sql"]]
+    assert len(users) == 5  # five batches of two units
+    assert _notify(units) == 0
