@@ -13,7 +13,8 @@
 from typing import Any
 
 from django.http import Http404
-from django.urls import re_path, reverse
+from django.urls import path, reverse
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers
@@ -21,8 +22,8 @@ from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from jiceng.api import converters  # noqa: F401  (registers the `id` path converter)
 from jiceng.api.base import ScopedViewSet
-from jiceng.api.converters import IdConverter
 from jiceng.api.pagination import IdCursorPagination
 from jiceng.core.actor import Actor
 from jiceng.core.scope import unit_in_scope_or_404
@@ -150,18 +151,13 @@ class DocumentViewSet(ScopedViewSet):
     """Documents: your inbox and what your unit issued; one document with its status."""
 
     queryset = Document.objects.all()
+    serializer_class = AcknowledgeRequestSerializer  # what OPTIONS describes for POST
     pagination_class = DocumentCursor
     filterset_class = None
 
-    def _pk(self) -> int:
-        try:
-            return IdConverter().to_python(str(self.kwargs["pk"]))
-        except ValueError:
-            raise NotFound from None
-
     def _document(self) -> Document:
         try:
-            return selectors.document_for_user_or_404(self.request.user, self._pk())  # type: ignore[arg-type]
+            return selectors.document_for_user_or_404(self.request.user, self.kwargs["pk"])  # type: ignore[arg-type]
         except Http404:
             raise NotFound from None
 
@@ -210,11 +206,11 @@ class DocumentViewSet(ScopedViewSet):
                     "size": a.size,
                     "url": reverse("documents:attachment", kwargs={"pk": a.pk}),
                 }
-                for a in selectors.attachments(document)
+                for a in selectors.attachments(document, selectors.chain(document))
             ],
             "status": status,
         }
-        return Response(DocumentDetailSerializer(body).data)
+        return Response(body)
 
     @extend_schema(request=AcknowledgeRequestSerializer, responses=AcknowledgeSerializer)
     def acknowledge(self, request: Request, pk: Any = None) -> Response:
@@ -230,29 +226,27 @@ class DocumentViewSet(ScopedViewSet):
                 unit = unit_in_scope_or_404(user, query.validated_data["unit"])
             except Http404:
                 raise NotFound from None
-        receipt = Receipt.objects.select_related("unit", "document").filter(
-            document=document, unit=unit
-        ).first()
+        receipt = (
+            Receipt.objects.select_related("unit", "document")
+            .filter(document=document, unit=unit)
+            .first()
+        )
         if receipt is None:
-            raise NotFound(detail="This document was not addressed to that unit.")
-        first = services.receipt_acknowledge(actor=Actor.from_request(request), receipt=receipt)  # type: ignore[arg-type]
+            raise NotFound(detail=_("This document was not addressed to that unit."))
+        first = services.receipt_acknowledge(actor=Actor.from_request(request), receipt=receipt)
         receipt.refresh_from_db()
         return Response(AcknowledgeSerializer({"acknowledged": first, "receipt": receipt}).data)
 
 
-_ID = r"(?P<pk>[0-9]{1,19})"
-
 urlpatterns = [
-    re_path(
-        r"^documents/$", DocumentViewSet.as_view({"get": "list"}), name="document-list"
-    ),
-    re_path(
-        rf"^documents/{_ID}/$",
+    path("documents/", DocumentViewSet.as_view({"get": "list"}), name="document-list"),
+    path(
+        "documents/<id:pk>/",
         DocumentViewSet.as_view({"get": "retrieve"}),
         name="document-detail",
     ),
-    re_path(
-        rf"^documents/{_ID}/acknowledge/$",
+    path(
+        "documents/<id:pk>/acknowledge/",
         DocumentViewSet.as_view({"post": "acknowledge"}),
         name="document-acknowledge",
     ),

@@ -8,7 +8,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from jiceng.core.forms import StyledFormMixin
+from jiceng.core.forms import MultipleFileField, StyledFormMixin
 from jiceng.org.forms import DateInput
 from jiceng.org.models import Level, Unit
 
@@ -17,23 +17,6 @@ from .services import DocumentData, Recipients, levels_below
 
 #: Unit codes a form accepts in one go.
 MAX_CODES = 500
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    """Several files in one field (a list; empty when none was chosen)."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("widget", MultipleFileInput())
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data: Any, initial: Any = None) -> list[Any]:
-        single = super().clean
-        items = data if isinstance(data, list | tuple) else [data]
-        return [cleaned for item in items if item for cleaned in [single(item, initial)] if cleaned]
 
 
 class _RecipientsForm(StyledFormMixin, forms.Form):
@@ -55,6 +38,7 @@ class _RecipientsForm(StyledFormMixin, forms.Form):
     attachments = MultipleFileField(
         label=_("Attachments"),
         required=False,
+        max_files=MAX_ATTACHMENTS,
         help_text=_("PDF, Word, Excel or scanned images; at most %(n)s files.")
         % {"n": MAX_ATTACHMENTS},
     )
@@ -63,9 +47,8 @@ class _RecipientsForm(StyledFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.unit = unit
         below = levels_below(unit)
-        self.fields["levels"].choices = [
-            (level.value, level.label) for level in Level if level.value in below
-        ]
+        levels: Any = self.fields["levels"]
+        levels.choices = [(level.value, level.label) for level in Level if level.value in below]
 
     def clean_units(self) -> list[Unit]:
         raw = self.cleaned_data.get("units") or ""
@@ -83,7 +66,7 @@ class _RecipientsForm(StyledFormMixin, forms.Form):
         return [found[code] for code in codes]
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         if not data.get("levels") and not data.get("units") and "units" not in self.errors:
             self.add_error("levels", _("Choose the levels or the units the document goes to."))
         return data
@@ -93,7 +76,7 @@ class _RecipientsForm(StyledFormMixin, forms.Form):
             levels=self.cleaned_data.get("levels") or [], units=self.cleaned_data.get("units") or []
         )
 
-    def files(self) -> list[Any]:
+    def uploads(self) -> list[Any]:
         return list(self.cleaned_data.get("attachments") or [])
 
 

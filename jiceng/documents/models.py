@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from jiceng.core.files import DocumentField, RandomUploadTo
 from jiceng.core.scope import ScopedQuerySet
-from jiceng.org.models import Unit
+from jiceng.org.models import Level, Unit
 
 #: Attachments per document, and the longest number (文号) and title.
 MAX_ATTACHMENTS = 10
@@ -172,6 +172,9 @@ class Receipt(models.Model):
         null=True,
         db_index=False,
     )
+    #: The recipient's level, kept here so that the status by level needs no join (a unit's
+    #: level does not change).
+    level = models.CharField(_("level"), max_length=16, choices=Level.choices)
     received_at = models.DateTimeField(_("received at"))
     #: The document's deadline and whether it asks to be forwarded, kept here so that the
     #: status figures need no join.
@@ -226,6 +229,12 @@ class Receipt(models.Model):
             models.Index(fields=["unit", "document"], name="receipt_unit_document"),
             models.Index(fields=["origin", "province"], name="receipt_origin_province"),
             models.Index(fields=["origin", "grassroots"], name="receipt_origin_grassroots"),
+            # The units still to acknowledge, in fan-out order (the status page's list).
+            models.Index(
+                fields=["origin", "id"],
+                condition=Q(acknowledged_at__isnull=True),
+                name="receipt_pending_origin",
+            ),
             models.Index(
                 fields=["deadline"],
                 condition=Q(acknowledged_at__isnull=True),

@@ -12,6 +12,7 @@ The notification service sends each notice once per user and key, so the job may
 import datetime
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING
 
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -19,6 +20,9 @@ from django.utils.translation import gettext_lazy as _
 from jiceng.notifications.kinds import Kind, register_kind
 from jiceng.notifications.reminders import Notice
 from jiceng.org.models import Unit
+
+if TYPE_CHECKING:
+    from .models import Document
 
 #: How many days ahead of the deadline a unit is reminded.
 DUE_SOON_DAYS = 3
@@ -74,11 +78,13 @@ def reminders(today: datetime.date) -> Iterable[Notice]:
 
 
 def _notices(
-    today: datetime.date, pending: dict[int, list[Unit]], documents: dict[int, object]
+    today: datetime.date, pending: dict[int, list[Unit]], documents: dict[int, "Document"]
 ) -> Iterator[Notice]:
     for document_id, units in pending.items():
         document = documents[document_id]
-        deadline: datetime.date = document.ack_deadline  # type: ignore[attr-defined]
+        deadline = document.ack_deadline
+        if deadline is None:
+            continue
         overdue = deadline < today
         yield Notice(
             kind="documents.overdue" if overdue else "documents.acknowledge",

@@ -15,7 +15,7 @@ import datetime
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from django.db.models import Case, Count, F, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models import Case, Count, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.db.models.functions import Substr
 from django.http import Http404
 from django.utils import timezone
@@ -24,7 +24,7 @@ from jiceng.core.scope import subtree_q, unit_in_scope_or_404
 from jiceng.org.anchors import child_path_length
 from jiceng.org.models import Level, Unit
 
-from .models import Document, Receipt
+from .models import Attachment, Document, Receipt
 
 if TYPE_CHECKING:
     from jiceng.accounts.models import User
@@ -134,17 +134,19 @@ def receipt_of(document: Document, unit: Unit) -> Receipt | None:
 
 def receipt_for_user_or_404(user: "User", pk: int) -> Receipt:
     """A receipt of a unit in the user's subtree (404 otherwise)."""
-    receipt = (
-        Receipt.objects.select_related("document__issuer", "unit").filter(pk=pk).first()
-    )
+    receipt = Receipt.objects.select_related("document__issuer", "unit").filter(pk=pk).first()
     if receipt is None:
         raise Http404
     unit_in_scope_or_404(user, receipt.unit_id)
     return receipt
 
 
-def attachments(document: Document) -> list:
-    return list(document.attachments.all())
+def attachments(document: Document, chain: list[Document] | None = None) -> list[Attachment]:
+    """The document's attachments, then those of the documents it forwards (the original's
+    first): a forward carries what it forwards. One query."""
+    documents = [document.pk, *[d.pk for d in reversed(chain or [])]]
+    rows = list(Attachment.objects.filter(document_id__in=documents).order_by("pk"))
+    return sorted(rows, key=lambda a: documents.index(a.document_id))
 
 
 def chain(document: Document) -> list[Document]:
@@ -237,12 +239,14 @@ def document_status(
     today = today or timezone.localdate()
     children = list(Unit.objects.filter(parent=unit).order_by("code"))
     rows = status_area(document, unit)
+    # Per child through an anchor column where one names the children, else the path prefix.
     if unit.level == Level.NATIONAL:
-        key = "province_id"
+        key, child_key = "province_id", _pk
+    elif unit.level == Level.CITY:
+        key, child_key = "grassroots_id", _pk
     else:
-        key = "prefix"
+        key, child_key = "prefix", _path
         rows = rows.annotate(prefix=Substr("unit__path", 1, child_path_length(unit)))
-    rows = rows.annotate(level=F("unit__level"))
     grouped = (
         rows.order_by()
         .values(key, "level")
@@ -264,9 +268,8 @@ def document_status(
         total.add(figures)
         by_level.setdefault(row["level"], Figures()).add(figures)
         by_key.setdefault(row[key], Figures()).add(figures)
-    own_key = None if unit.level == Level.NATIONAL else unit.path
+    own_key = {"province_id": None, "grassroots_id": None, "prefix": unit.path}[key]
     own = by_key.get(own_key) if unit.level != Level.NATIONAL else None
-    child_key = (lambda c: c.pk) if unit.level == Level.NATIONAL else (lambda c: c.path)
     return Status(
         document=document,
         unit=unit,
@@ -283,6 +286,14 @@ def document_status(
             if child_key(child) in by_key
         ],
     )
+
+
+def _pk(unit: Unit) -> object:
+    return unit.pk
+
+
+def _path(unit: Unit) -> object:
+    return unit.path
 
 
 def pending_receipts(document: Document, unit: Unit) -> QuerySet[Receipt]:

@@ -21,7 +21,7 @@ field, in the user's language, and nothing is saved.
 
 import datetime
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -42,6 +42,7 @@ from jiceng.core.scope import authorize
 from jiceng.org.anchors import ancestor_paths, anchors_of, steplen
 from jiceng.org.models import Level, Unit
 
+from . import signals
 from .models import (
     MAX_ATTACHMENTS,
     NUMBER_LENGTH,
@@ -52,7 +53,14 @@ from .models import (
 )
 
 #: The levels below each level, in tree order (what a unit may address by level).
-LEVEL_ORDER = [Level.NATIONAL, Level.PROVINCE, Level.CITY, Level.GRASSROOTS, Level.BRANCH, Level.GROUP]
+LEVEL_ORDER = [
+    Level.NATIONAL,
+    Level.PROVINCE,
+    Level.CITY,
+    Level.GRASSROOTS,
+    Level.BRANCH,
+    Level.GROUP,
+]
 
 
 class DocumentConflict(DomainError):
@@ -215,6 +223,7 @@ def _fan_out(document: Document, units: list[Unit], now: datetime.datetime) -> N
         "unit",
         "province",
         "grassroots",
+        "level",
         "received_at",
         "deadline",
         "must_forward",
@@ -226,6 +235,7 @@ def _fan_out(document: Document, units: list[Unit], now: datetime.datetime) -> N
             origin,
             unit.pk,
             *anchors[unit.pk],
+            unit.level,
             received,
             deadline,
             document.forward_required,
@@ -252,12 +262,12 @@ def _create(
     units = _recipient_units(issuer, recipients, errors)
     _check_supersedes(issuer, supersedes, errors)
     number = (data.number or "").strip()
-    if number and "number" not in errors:
-        if Document.objects.filter(issuer=issuer, number=number).exists():
-            errors["number"] = _("%(unit)s has issued a document numbered %(number)s already.") % {
-                "unit": issuer.name,
-                "number": number,
-            }
+    if (
+        number
+        and "number" not in errors
+        and Document.objects.filter(issuer=issuer, number=number).exists()
+    ):
+        errors["number"] = _duplicate_number(issuer, number)
     if errors:
         raise ValidationError(errors)
     _check_attachments(attachments)
@@ -278,20 +288,34 @@ def _create(
         forwarded_from=forwarded_from,
         origin=origin,
     )
+    if not number:
+        document.save()
+        return document, _finish(document, units, attachments, now)
     try:
-        with transaction.atomic():
+        with transaction.atomic():  # a savepoint: the number may be taken meanwhile
             document.save()
     except IntegrityError:  # the same number, saved meanwhile by someone else
-        raise ValidationError(
-            {"number": _("%(unit)s has issued a document numbered %(number)s already.")
-             % {"unit": issuer.name, "number": number}}
-        ) from None
+        raise ValidationError({"number": _duplicate_number(issuer, number)}) from None
+    return document, _finish(document, units, attachments, now)
+
+
+def _finish(
+    document: Document, units: list[Unit], attachments: Sequence[Any], now: datetime.datetime
+) -> list[Unit]:
+    """The attachments and the receipts of a document just saved."""
     for upload in attachments:
         attachment = Attachment(document=document, name=_display_name(upload), size=upload.size)
         attachment.file.save("upload", upload, save=False)
         attachment.save()
     _fan_out(document, units, now)
-    return document, units
+    return units
+
+
+def _duplicate_number(issuer: Unit, number: str) -> str:
+    return _("%(unit)s has issued a document numbered %(number)s already.") % {
+        "unit": issuer.name,
+        "number": number,
+    }
 
 
 def _display_name(upload: Any) -> str:
@@ -330,7 +354,7 @@ def document_issue(
             obj=document,
             after=snapshot(document, Document.AUDITED_FIELDS),
         )
-    _notify_received(document)
+        _notify_received(document)
     return document
 
 
@@ -384,7 +408,7 @@ def document_forward(
             origin=received.origin if received.origin_id else received,
         )
         now = document.issued_at
-        changed = {"forwarded_id": document.pk}
+        changed: dict[str, Any] = {"forwarded_id": document.pk}
         if current.read_at is None:
             changed.update(read_at=now, read_by_id=actor.user.pk if actor.user else None)
         Receipt.objects.filter(pk=current.pk).update(**changed)
@@ -397,7 +421,7 @@ def document_forward(
             obj=document,
             after=snapshot(document, Document.AUDITED_FIELDS),
         )
-    _notify_received(document)
+        _notify_received(document)
     return document
 
 
@@ -460,6 +484,8 @@ def receipt_acknowledge(*, actor: Actor, receipt: Receipt) -> bool:
             obj=receipt.document,
             after={"acknowledged_at": now.isoformat(), "on_time": changed["on_time"]},
         )
+        receipt.origin_id = current.origin_id
+        signals.document_acknowledged.send(sender=Receipt, receipt=receipt)
     return True
 
 
@@ -512,22 +538,16 @@ def _params(document: Document) -> dict[str, str | int]:
 
 
 def _notify_received(document: Document) -> None:
-    """Tell the recipient units' users that a document has come (after the issue's commit)."""
+    """Tell the recipient units' users that a document has come (inside the issue's
+    transaction: no document, no notice)."""
     from jiceng.notifications.services import notify
 
-    def send() -> None:
-        notify(
-            kind="documents.received",
-            units=Unit.objects.filter(
-                pk__in=Receipt.objects.filter(document=document).values("unit_id")
-            ),
-            params=_params(document) | {"issuer": document.issuer.name},
-            url=reverse("documents:detail", kwargs={"pk": document.pk}),
-            key=f"documents.received:{document.pk}",
-        )
-
-    transaction.on_commit(send)
-
-
-def units_by_pk(pks: Iterable[int]) -> list[Unit]:
-    return list(Unit.objects.filter(pk__in=list(pks)).only("pk", "path", "level"))
+    notify(
+        kind="documents.received",
+        units=Unit.objects.filter(
+            pk__in=Receipt.objects.filter(document=document).values("unit_id")
+        ),
+        params=_params(document) | {"issuer": document.issuer.name},
+        url=reverse("documents:detail", kwargs={"pk": document.pk}),
+        key=f"documents.received:{document.pk}",
+    )

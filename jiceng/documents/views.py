@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -19,6 +20,7 @@ from jiceng.core.files import serve_file
 from jiceng.core.http import AuthedRequest
 from jiceng.core.scope import require, unit_in_scope_or_404
 from jiceng.core.views import act, paginate, query_string, save_flow
+from jiceng.org.anchors import ancestor_paths
 from jiceng.org.models import Unit
 from jiceng.org.pages import unit_page
 
@@ -38,7 +40,11 @@ def _detail_url(document: Document | int, unit: Unit | None = None) -> str:
 @login_required
 def inbox(request: AuthedRequest) -> HttpResponse:
     page = paginate(request, selectors.inbox(request.user.unit))
-    return render(request, "documents/inbox.html", {"page": page, "unit": request.user.unit})
+    return render(
+        request,
+        "documents/inbox.html",
+        {"page": page, "unit": request.user.unit, "today": timezone.localdate()},
+    )
 
 
 @login_required
@@ -85,12 +91,13 @@ def _issue(request: AuthedRequest, *, supersedes: Document | None) -> HttpRespon
             issuer=unit,
             data=f.data_for_service(),
             recipients=f.recipients(),
-            attachments=f.files(),
+            attachments=f.uploads(),
             supersedes=supersedes,
         ),
         done=lambda d: _detail_url(d),
-        message=lambda d: _("“%(document)s” issued to %(n)s units.")
-        % {"document": d, "n": d.recipient_count},
+        message=lambda d: (
+            _("“%(document)s” issued to %(n)s units.") % {"document": d, "n": d.recipient_count}
+        ),
     )
     if response is not None:
         return response
@@ -123,11 +130,17 @@ def detail(request: AuthedRequest, pk: int) -> HttpResponse:
     if receipt is not None:
         services.receipt_mark_read(actor=Actor.from_request(request), receipt=receipt)
     area = _status_unit(request, document)
+    chain = selectors.chain(document)
     status = None
     pending = None
     if area is not None and (area.pk == document.issuer_id or area.numchild):
         status = selectors.document_status(document, area)
-        pending = paginate(request, selectors.pending_receipts(document, area))
+        if status.children or area.pk == document.issuer_id:
+            pending = paginate(request, selectors.pending_receipts(document, area))
+        else:
+            status = None  # nobody below it received it: its own receipt says it all
+    issuer = document.issuer
+    top = issuer if issuer.path.startswith(user.unit.path) else user.unit
     can_forward = (
         receipt is not None
         and receipt.forwarded_id is None
@@ -138,13 +151,15 @@ def detail(request: AuthedRequest, pk: int) -> HttpResponse:
     context = {
         "document": document,
         "receipt": receipt,
-        "attachments": selectors.attachments(document),
-        "chain": selectors.chain(document),
+        "attachments": selectors.attachments(document, chain),
+        "chain": chain,
+        "today": timezone.localdate(),
         "status": status,
         "pending": pending,
         "area": area,
         "page_query": query_string(unit=area.pk) if area is not None else "",
-        "breadcrumbs": _area_breadcrumbs(document, area),
+        "top": top,
+        "breadcrumbs": _area_breadcrumbs(top, area),
         "can_acknowledge": receipt is not None
         and receipt.acknowledged_at is None
         and user.can(Perm.CAMPAIGN_REPORT),
@@ -159,13 +174,12 @@ def detail(request: AuthedRequest, pk: int) -> HttpResponse:
     return render(request, "documents/detail.html", context)
 
 
-def _area_breadcrumbs(document: Document, area: Unit | None) -> list[Unit]:
-    """From the issuer down to the unit whose part is shown (one query)."""
-    if area is None or area.pk == document.issuer_id:
+def _area_breadcrumbs(top: Unit, area: Unit | None) -> list[Unit]:
+    """From below `top` (where the status starts for this user) down to the unit whose part
+    is shown (one query; none at the top itself)."""
+    if area is None or area.pk == top.pk:
         return []
-    from jiceng.org.anchors import ancestor_paths
-
-    paths = [p for p in ancestor_paths(area.path) if p.startswith(document.issuer.path)]
+    paths = [p for p in ancestor_paths(area.path) if len(p) > len(top.path)]
     return list(Unit.objects.filter(path__in=paths).order_by("path"))
 
 
@@ -210,7 +224,7 @@ def forward(request: AuthedRequest, pk: int) -> HttpResponse:
             receipt=receipt,
             data=f.data_for_service(),
             recipients=f.recipients(),
-            attachments=f.files(),
+            attachments=f.uploads(),
         ),
         done=lambda d: _detail_url(d),
         message=lambda d: _("Forwarded to %(n)s units.") % {"n": d.recipient_count},
@@ -239,9 +253,11 @@ def chase(request: AuthedRequest, pk: int) -> HttpResponse:
             actor=Actor.from_request(request), document=document, unit=area
         ),
         done=_detail_url(document, None if area.pk == document.issuer_id else area),
-        message=lambda n: _("Reminder sent to %(n)s units.") % {"n": n}
-        if n
-        else _("Every unit has acknowledged: nobody to remind."),
+        message=lambda n: (
+            _("Reminder sent to %(n)s units.") % {"n": n}
+            if n
+            else _("Every unit has acknowledged: nobody to remind.")
+        ),
     )
 
 
@@ -259,5 +275,6 @@ def unit_documents(request: AuthedRequest, pk: int) -> HttpResponse:
         received=selectors.unit_received(unit),
         issued=selectors.unit_issued(unit),
         is_own=unit.pk == request.user.unit_id,
+        today=timezone.localdate(),
     )
     return render(request, "documents/unit_documents.html", context)
