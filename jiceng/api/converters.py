@@ -3,6 +3,8 @@
 (`views.not_found`) before any view could pass it to a query (a ValueError or an OverflowError,
 i.e. a 500)."""
 
+from django.urls import register_converter
+
 from jiceng.org.filters import MAX_ID
 
 
@@ -17,3 +19,8 @@ class IdConverter:
 
     def to_url(self, value: int) -> str:
         return str(int(value))
+
+
+# Registered here, on import, so that every module building API paths (api/urls.py and the apps'
+# api.py modules it splices in) can use `<id:...>` in whatever order they load.
+register_converter(IdConverter, "id")

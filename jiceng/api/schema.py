@@ -54,6 +54,11 @@ def field_constraints(field: forms.Field) -> dict[str, Any]:
     return constraints
 
 
+#: The extension an `OpenApiParameter` carries (`extensions={EMPTY_MEANS_ABSENT: True}`) when
+#: the view reads an empty value as absent; it becomes `allowEmptyValue` in the schema.
+EMPTY_MEANS_ABSENT = "x-empty-means-absent"
+
+
 class ApiAutoSchema(AutoSchema):
     def get_operation(
         self,
@@ -70,6 +75,10 @@ class ApiAutoSchema(AutoSchema):
             return None
         parameters = operation.get("parameters", [])
         self._constrain_filters(parameters)
+        for parameter in parameters:
+            # A hand-declared parameter that an empty value leaves out (`EMPTY_MEANS_ABSENT`).
+            if parameter.pop(EMPTY_MEANS_ABSENT, False):
+                parameter["allowEmptyValue"] = True
         query = {p["name"] for p in parameters if p["in"] == "query"}
         in_path = any(p["in"] == "path" for p in parameters)
         errors: dict[str, OpenApiResponse] = {}

@@ -1,4 +1,4 @@
-from django.urls import path, re_path, register_converter
+from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import SimpleRouter
 
@@ -6,12 +6,12 @@ from jiceng.campaigns import api as campaigns_api
 from jiceng.documents import api as documents_api
 from jiceng.dues import api as dues_api
 
-from . import views
-from .converters import IdConverter
+from . import (
+    converters,  # noqa: F401  (registers the `id` path converter)
+    views,
+)
 
 app_name = "api"
-
-register_converter(IdConverter, "id")
 
 #: Path converters, not regexes: an id is an `id` (converters.py) or the URL does not match.
 router = SimpleRouter(use_regex_path=False)

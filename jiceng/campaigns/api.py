@@ -23,8 +23,7 @@ from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
-from django.urls import path, register_converter
-from django.urls.converters import get_converters
+from django.urls import path
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import exceptions, mixins
@@ -33,9 +32,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from jiceng.accounts.roles import Perm
+from jiceng.api import converters  # noqa: F401  (registers the `id` path converter)
 from jiceng.api.base import ScopedViewSet
-from jiceng.api.converters import IdConverter
-from jiceng.api.schema import BAD_PARAMETERS
+from jiceng.api.schema import BAD_PARAMETERS, EMPTY_MEANS_ABSENT
 from jiceng.core.actor import Actor
 from jiceng.core.errors import DomainError
 from jiceng.org.anchors import ancestor_paths
@@ -43,8 +42,8 @@ from jiceng.org.filters import MAX_ID, IdField
 from jiceng.org.models import Unit
 
 from . import completion, selectors
-from .forms import COMPLETED_ON_TAB, CompleteForm, task_prefix
-from .models import Campaign, CompletionState, Task
+from .forms import CompleteForm, task_prefix
+from .models import Campaign, CompletionKind, CompletionState, Task
 from .serializers import (
     CampaignDetailSerializer,
     CampaignProgressSerializer,
@@ -65,6 +64,9 @@ CONFLICT = {
     },
     "required": ["code", "detail"],
 }
+#: The kinds of task completed through the API: typed fields only (files — a document task's
+#: document, a meeting's photos — go through the campaign tab).
+COMPLETED_BY_API = frozenset({CompletionKind.FORM, CompletionKind.MEETING})
 #: The refusals of `completion.task_complete` that are a state of the task, not bad input.
 STATE_CONFLICTS = frozenset({"already_done", "already_waived", "campaign_not_running"})
 
@@ -81,8 +83,8 @@ def _id_parameter(name: str, description: str) -> OpenApiParameter:
         {"type": "integer", "minimum": 1, "maximum": MAX_ID},
         OpenApiParameter.QUERY,
         required=False,
-        allow_blank=True,
         description=description,
+        extensions={EMPTY_MEANS_ABSENT: True},
     )
 
 
@@ -205,7 +207,7 @@ class CampaignProgressViewSet(ScopedViewSet):
                     "phase": row.task.phase_id,
                     "level": row.task.level,
                     "title": row.task.title,
-                    "deadline": row.task.deadline,
+                    "deadline": row.deadline,
                     "owner_unit_id": row.task.owner_unit_id,
                     **_figures(row.progress),
                 }
@@ -230,6 +232,7 @@ class UnitTasksViewSet(ScopedViewSet):
 
     queryset = Unit.objects.all()
     unit_url_kwarg = "pk"
+    serializer_class = TaskCompleteSerializer  # what OPTIONS describes for POST
 
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
         super().initial(request, *args, **kwargs)  # the unit first: 404 outside the area
@@ -303,7 +306,7 @@ class UnitTasksViewSet(ScopedViewSet):
         """Record a form task (`note`) or a meeting task (`date`, `place`, `attendance`, and
         optionally `note`) as done by the unit, now. Answers the task's new state."""
         task = self._task(task_pk)
-        if task.completion not in COMPLETED_ON_TAB:
+        if task.completion not in COMPLETED_BY_API:
             raise Conflict(
                 _("“%(task)s” is completed by “%(kind)s”, not with a form.")
                 % {"task": task.title, "kind": task.get_completion_display()},
@@ -341,11 +344,6 @@ class UnitTasksViewSet(ScopedViewSet):
         state = next(s for s in self._states(task.phase.campaign) if s.task.pk == task.pk)
         return Response(UnitTaskSerializer(_task_state(state)).data)
 
-
-# The `id` path converter (api/converters.py) is registered by api/urls.py after it imports this
-# module: register it first if it is not yet.
-if "id" not in get_converters():
-    register_converter(IdConverter, "id")
 
 urlpatterns = [
     path(

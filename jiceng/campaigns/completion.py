@@ -17,6 +17,8 @@ transaction and is audited.
 
 import datetime
 import json
+from collections.abc import Sequence
+from functools import partial
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -29,17 +31,33 @@ from jiceng.accounts.roles import Perm
 from jiceng.core.actor import Actor
 from jiceng.core.audit import audit_record, snapshot
 from jiceng.core.errors import DomainError, ForbiddenAction
+from jiceng.core.files import check_document, check_photo
 from jiceng.core.scope import authorize
 from jiceng.org.anchors import ancestor_paths, anchors_of
 from jiceng.org.models import Unit
 
 from .measures import completion_delta, deadline_in_force, is_on_time
-from .models import CompletionState, Task, TaskCompletion, TaskProgressRollup
+from .models import (
+    CompletionKind,
+    CompletionState,
+    EvidenceFile,
+    Task,
+    TaskCompletion,
+    TaskProgressRollup,
+)
 
-#: The most evidence (as JSON) a form task keeps; documents and photos come as files later.
+#: The most evidence (as JSON) a form or meeting task keeps; files are `EvidenceFile` rows.
 MAX_EVIDENCE_BYTES = 20_000
+#: The most files one completion keeps.
+MAX_EVIDENCE_FILES = 5
 #: Ids per `IN (…)` list (SQLite allows 32,766 parameters a statement).
 BATCH = 10_000
+
+
+def _display_name(upload: Any) -> str:
+    """The uploaded name without any path, for showing and as the download name only."""
+    name = str(getattr(upload, "name", "") or "").replace("\\", "/").rsplit("/", 1)[-1]
+    return name[-120:]
 
 
 def _original(task: Task) -> Task:
@@ -138,15 +156,56 @@ def task_complete(
     task: Task,
     unit: Unit,
     evidence: dict[str, Any] | None = None,
+    files: Sequence[Any] = (),
     done_at: datetime.datetime | None = None,
 ) -> TaskCompletion:
     """`unit` has done `task`. `done_at` is now unless a system caller reports when a condition
-    was met. Completing a task already done is refused (`already_done`)."""
+    was met. Completing a task already done is refused (`already_done`).
+
+    `files` are the evidence files: a document task needs at least one document (PDF, Word,
+    Excel or a scan), a meeting may come with photos; at most `MAX_EVIDENCE_FILES`, each
+    checked by content (`core/files.py`). A file stored before the transaction fails is
+    removed again."""
     task = _original(task)
     authorize_report(actor, unit)
     _check_applies(task, unit)
     clean = _check_evidence(evidence or {})
+    _check_files(task, files)
     done_at = done_at or timezone.now()
+    stored: list[EvidenceFile] = []
+    try:
+        return _complete(actor, task, unit, clean, files, done_at, stored)
+    except BaseException:
+        for item in stored:
+            item.file.delete(save=False)
+        raise
+
+
+def _check_files(task: Task, files: Sequence[Any]) -> None:
+    if len(files) > MAX_EVIDENCE_FILES:
+        raise ValidationError(
+            {"files": _("Attach at most %(count)s files.") % {"count": MAX_EVIDENCE_FILES}}
+        )
+    if task.completion == CompletionKind.DOCUMENT and not files:
+        raise ValidationError({"files": _("Upload the document that shows this task is done.")})
+    if files and task.completion not in (CompletionKind.DOCUMENT, CompletionKind.MEETING):
+        raise ValidationError({"files": _("This task takes no files.")})
+    for upload in files:
+        if task.completion == CompletionKind.MEETING:
+            check_photo(upload, field="files")
+        else:
+            check_document(upload, field="files")
+
+
+def _complete(
+    actor: Actor,
+    task: Task,
+    unit: Unit,
+    clean: dict[str, Any],
+    files: Sequence[Any],
+    done_at: datetime.datetime,
+    stored: list[EvidenceFile],
+) -> TaskCompletion:
     with transaction.atomic():
         _refuse_existing(_locked_state(task, unit), task, unit)
         on_time = is_on_time(done_at, deadline_for(task, unit))
@@ -159,6 +218,11 @@ def task_complete(
             on_time=on_time,
             evidence=clean,
         )
+        for upload in files:
+            item = EvidenceFile(completion=row, unit=unit, name=_display_name(upload))
+            item.file.save("upload", upload, save=False)
+            stored.append(item)
+            item.save()
         completion_delta(
             unit_id=unit.pk,
             task_id=task.pk,
@@ -172,7 +236,10 @@ def task_complete(
             action="campaign.task.complete",
             unit=unit,
             obj=row,
-            after=snapshot(row, TaskCompletion.AUDITED_FIELDS),
+            after={
+                **snapshot(row, TaskCompletion.AUDITED_FIELDS),
+                "files": [item.name for item in stored],
+            },
         )
     return row
 
@@ -250,7 +317,10 @@ def task_reopen(*, actor: Actor, task: Task, unit: Unit) -> None:
                 code="campaign_not_running",
             )
         before = snapshot(current, TaskCompletion.AUDITED_FIELDS)
+        files = list(current.files.all())
         TaskCompletion.objects.filter(pk=current.pk).delete()
+        for item in files:
+            transaction.on_commit(partial(item.file.storage.delete, str(item.file.name)))
         completion_delta(
             unit_id=unit.pk,
             task_id=task.pk,

@@ -9,11 +9,14 @@ Standard, list their problems, survey their members, inspect themselves and impl
 """
 
 import datetime
+from typing import Any
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import timezone
 
 from jiceng.core.actor import Actor
+from jiceng.documents.demo import placeholder_docx
 from jiceng.org.models import Level, Unit
 
 from . import services
@@ -244,6 +247,14 @@ def _share(task: Task, campaign: Campaign) -> None:
         task.owner_unit = campaign.unit
 
 
+def _demo_files(task: Task, unit: Unit) -> list[SimpleUploadedFile]:
+    """A document task's evidence: a Word file saying it stands in for the unit's own."""
+    if task.completion != CompletionKind.DOCUMENT:
+        return []
+    text = f"{unit.name}：{task.title}\n（演示数据：占位文件，代替该单位上传的正式文件。）"
+    return [SimpleUploadedFile(f"{task.title}.docx", placeholder_docx(text))]
+
+
 def seed_progress(campaign: Campaign, *, actor: Actor | None = None) -> int:
     """Leave `campaign` part-done across 安徽, through the completion services with explicit
     times: of its associations (in code order) one in four has done every task on time, one
@@ -257,7 +268,12 @@ def seed_progress(campaign: Campaign, *, actor: Actor | None = None) -> int:
     actor = actor or Actor.system()
     now = timezone.now()
     province = Unit.objects.filter(code=DEMO_PROVINCE, level=Level.PROVINCE).first()
-    if province is None or TaskCompletion.objects.filter(task__phase__campaign=campaign).exists():
+    # Condition tasks complete themselves (conditions.py) when the campaign starts: any other
+    # completion means this ran before.
+    recorded = TaskCompletion.objects.filter(task__phase__campaign=campaign).exclude(
+        task__completion=CompletionKind.CONDITION
+    )
+    if province is None or recorded.exists():
         return 0
     associations = list(
         Unit.objects.filter(path__startswith=province.path, level=Level.GRASSROOTS)
@@ -269,7 +285,8 @@ def seed_progress(campaign: Campaign, *, actor: Actor | None = None) -> int:
     own = [
         ut
         for ut in tasks_for_unit(campaign, associations[0])
-        if ut.task.completion != CompletionKind.CONDITION
+        # Conditions and acknowledgements complete themselves (`link_standard_notice`).
+        if ut.task.completion not in (CompletionKind.CONDITION, CompletionKind.ACKNOWLEDGE)
     ]
     for ut in own:  # one campaign, one scope: what the services read, loaded once
         _share(ut.task, campaign)
@@ -288,6 +305,7 @@ def seed_progress(campaign: Campaign, *, actor: Actor | None = None) -> int:
             task=ut.task,
             unit=unit,
             evidence=evidence or {"note": "已按要求完成。"},
+            files=_demo_files(ut.task, unit),
             done_at=when,
         )
         done += 1
@@ -330,7 +348,14 @@ def seed_progress(campaign: Campaign, *, actor: Actor | None = None) -> int:
                 }
             }
         if when is not None and when <= now:
-            task_complete(actor=actor, task=ut.task, unit=province, evidence=evidence, done_at=when)
+            task_complete(
+                actor=actor,
+                task=ut.task,
+                unit=province,
+                evidence=evidence,
+                files=_demo_files(ut.task, province),
+                done_at=when,
+            )
             done += 1
     return done
 
@@ -341,3 +366,41 @@ def seed_demo_campaigns(national_unit: Unit) -> Campaign:
     with transaction.atomic():
         seed_progress(current)
     return current
+
+
+STANDARD_TASK = "签收《规范》"
+
+
+def _standard_task(campaign: Campaign) -> Task | None:
+    return Task.objects.filter(
+        phase__campaign=campaign, title=STANDARD_TASK, parent_task__isnull=True
+    ).first()
+
+
+def standard_notice_day(campaign: Campaign) -> datetime.date:
+    """The day the documents demo is seeded "as of" for the Standard's notice: ten days after
+    the campaign's 签收《规范》 deadline (the notice then went out a month before it, and its
+    acknowledgement deadline is the task's), or today if that is earlier."""
+    task = _standard_task(campaign)
+    today = timezone.localdate()
+    if task is None:
+        return today
+    return min(today, task.deadline + datetime.timedelta(days=10))
+
+
+def link_standard_notice(campaign: Campaign, notice: Any) -> int:
+    """Name the documents demo's notice of the Standard as the document whose acknowledgement
+    completes the campaign's 签收《规范》 task (through `task_update`, which sweeps: units
+    that acknowledged it already have the task done, on time or late). Returns how many units
+    have the task done now."""
+    task = _standard_task(campaign)
+    if task is None or notice is None:
+        return 0
+    if task.document_id != notice.pk:
+        services.task_update(
+            actor=Actor.system(),
+            task=task,
+            data={"document": notice},
+            expected_lock_version=task.lock_version,
+        )
+    return TaskCompletion.objects.filter(task=task).count()

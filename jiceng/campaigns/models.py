@@ -14,6 +14,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from jiceng.core.files import DocumentField, RandomUploadTo
 from jiceng.core.locking import Locked
 from jiceng.core.rollups import SummaryRow
 from jiceng.core.scope import ScopedQuerySet
@@ -160,6 +161,16 @@ class Task(Locked):
     condition = models.CharField(
         _("condition"), max_length=40, choices=Condition.choices, blank=True
     )
+    #: For an acknowledge task: the document (an original, not a forward) whose acknowledgement
+    #: by a unit completes the task for it (`conditions.on_document_acknowledged`).
+    document = models.ForeignKey(
+        "documents.Document",
+        verbose_name=_("document to acknowledge"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     #: The unit whose plan added this task (the campaign's scope unit for its own tasks).
     owner_unit = models.ForeignKey(
         Unit, verbose_name=_("added by"), on_delete=models.PROTECT, related_name="+"
@@ -177,7 +188,15 @@ class Task(Locked):
 
     scope_via = "owner_unit"
 
-    EDITABLE_FIELDS = ["title", "description", "level", "deadline", "completion", "condition"]
+    EDITABLE_FIELDS = [
+        "title",
+        "description",
+        "level",
+        "deadline",
+        "completion",
+        "condition",
+        "document",
+    ]
     AUDITED_FIELDS = ["phase", *EDITABLE_FIELDS, "owner_unit", "parent_task"]
 
     class Meta:
@@ -198,6 +217,10 @@ class Task(Locked):
                 condition=(Q(completion="condition") & ~Q(condition=""))
                 | (~Q(completion="condition") & Q(condition="")),
                 name="task_condition_iff_condition_kind",
+            ),
+            models.CheckConstraint(
+                condition=Q(document__isnull=True) | Q(completion="acknowledge"),
+                name="task_document_only_to_acknowledge",
             ),
         ]
         indexes = [models.Index(fields=["owner_unit", "phase"], name="task_owner_phase")]
@@ -308,6 +331,42 @@ class TaskCompletion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.task} · {self.unit}"
+
+
+class EvidenceFile(models.Model):
+    """A file that shows a task was done: the uploaded document of a document task (实施方案), a
+    photo of a meeting (动员部署大会). Checked and named by content (`core/files.py`); goes with
+    its completion (a reopened task loses its files)."""
+
+    completion = models.ForeignKey(
+        TaskCompletion,
+        verbose_name=_("task completion"),
+        on_delete=models.CASCADE,
+        related_name="files",
+    )
+    # The completion's unit, kept on the file so scope and storage paths need no join.
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="+"
+    )
+    file = DocumentField(_("file"), upload_to=RandomUploadTo("campaign-evidence"))
+    #: The name it was uploaded under, shown and offered as the download name only.
+    name = models.CharField(_("name"), max_length=120, blank=True)
+    uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("evidence file")
+        verbose_name_plural = _("evidence files")
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.name or str(_("file"))
+
+    @property
+    def is_image(self) -> bool:
+        """Stored under the extension of its detected type (`RandomUploadTo`)."""
+        return (self.file.name or "").rsplit(".", 1)[-1] in {"jpg", "png", "webp"}
 
 
 class TaskProgressRollup(SummaryRow):

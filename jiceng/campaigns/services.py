@@ -30,7 +30,17 @@ from jiceng.org.models import Unit
 
 from . import validation
 from .completion import refresh_on_time
-from .models import MAX_YEAR, MIN_YEAR, Campaign, CampaignStatus, Phase, Task, level_rank
+from .conditions import sweep
+from .models import (
+    MAX_YEAR,
+    MIN_YEAR,
+    Campaign,
+    CampaignStatus,
+    CompletionKind,
+    Phase,
+    Task,
+    level_rank,
+)
 
 PERM = Perm.CAMPAIGN_MANAGE
 #: The fields of a task a running campaign keeps: changing them would orphan work done.
@@ -176,13 +186,17 @@ def _set_status(*, actor: Actor, campaign: Campaign, expected: str, status: str)
 
 
 def campaign_start(*, actor: Actor, campaign: Campaign) -> Campaign:
-    """Draft → running: every level now sees its tasks."""
-    return _set_status(
-        actor=actor,
-        campaign=campaign,
-        expected=CampaignStatus.DRAFT,
-        status=CampaignStatus.RUNNING,
-    )
+    """Draft → running: every level now sees its tasks, and those already meeting a condition
+    task's condition have it done (`conditions.sweep`)."""
+    with transaction.atomic():
+        campaign = _set_status(
+            actor=actor,
+            campaign=campaign,
+            expected=CampaignStatus.DRAFT,
+            status=CampaignStatus.RUNNING,
+        )
+        sweep(campaign)
+    return campaign
 
 
 def campaign_close(*, actor: Actor, campaign: Campaign) -> Campaign:
@@ -311,6 +325,7 @@ def _check_task(*, task: Task, campaign: Campaign) -> None:
     validation.check_task_level(owner=task.owner_unit, level=task.level)
     validation.check_deadline_in_phase(phase=task.phase, deadline=task.deadline)
     validation.check_condition(completion=task.completion, condition=task.condition)
+    validation.check_document(task=task)
     if not task.title.strip():
         raise ValidationError({"title": _("Enter the task's title.")})
     task.full_clean(exclude=["phase", "owner_unit", "parent_task"], validate_constraints=False)
@@ -339,6 +354,8 @@ def task_create(*, actor: Actor, phase: Phase, owner_unit: Unit, data: dict[str,
             obj=task,
             after=snapshot(task, Task.AUDITED_FIELDS),
         )
+        if task.completion == CompletionKind.CONDITION or task.document_id:
+            sweep(campaign)
     return task
 
 
@@ -400,6 +417,8 @@ def task_update(
         if "deadline" in data:
             # Work already done may turn on time (or late, under an earlier local deadline).
             refresh_on_time(task, within=task.owner_unit if task.is_override else None)
+        if data.get("document") is not None:
+            sweep(campaign)  # units that acknowledged the document already have it done
         audit_record(
             actor=actor,
             action="campaign.task.update",

@@ -5,6 +5,7 @@ and saying what would be right."""
 
 import datetime
 from collections.abc import Iterable
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
@@ -129,5 +130,26 @@ def check_condition(*, completion: str, condition: str) -> None:
                     "Only a task completed by a system condition names a condition; leave it "
                     "empty or choose “System condition”."
                 )
+            }
+        )
+
+
+def check_document(*, task: Any) -> None:
+    """Only an acknowledge task names a document: an original (not a forward) issued by the
+    unit whose plan adds the task or by a unit above it."""
+    document = task.document
+    if document is None:
+        return
+    if task.completion != "acknowledge":
+        raise ValidationError(
+            {"document": _("Only a task completed by acknowledging a document names one.")}
+        )
+    if document.origin_id is not None or not task.owner_unit.path.startswith(document.issuer.path):
+        raise ValidationError(
+            {
+                "document": _(
+                    "Choose a document issued by %(unit)s or above it, not a forwarded copy."
+                )
+                % {"unit": task.owner_unit.name}
             }
         )

@@ -37,10 +37,41 @@ class StyledFormMixin:
             css = "form-select" if isinstance(widget, forms.Select) else "form-control"
             widget.attrs["class"] = (widget.attrs.get("class", "") + " " + css).strip()
 
-    def full_clean(self) -> None:
-        super().full_clean()  # type: ignore[misc]
-        for name in self.errors:  # type: ignore[attr-defined]
+    def add_error(self, field: str | None, error: Any) -> None:
+        """Every error, from the form's own cleaning or a service's refusal afterwards
+        (`apply_errors`), marks its field's widget."""
+        super().add_error(field, error)  # type: ignore[misc]
+        for name in self._errors or {}:  # type: ignore[attr-defined]
             if name in self.fields:  # type: ignore[attr-defined]
                 widget = self.fields[name].widget  # type: ignore[attr-defined]
                 if "is-invalid" not in widget.attrs.get("class", ""):
                     widget.attrs["class"] = (widget.attrs.get("class", "") + " is-invalid").strip()
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one field: a list, empty when none was chosen. Each file is checked
+    by the field's validators (`core.files.validate_photo` / `validate_document`), and at most
+    `max_files` are taken."""
+
+    def __init__(self, *args: Any, max_files: int = 10, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", MultipleFileInput())
+        self.max_files = max_files
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> list[Any]:
+        single = super().clean
+        items = [item for item in (data if isinstance(data, list | tuple) else [data]) if item]
+        if len(items) > self.max_files:
+            from django.utils.translation import gettext as _
+
+            raise ValidationError(
+                _("Choose at most %(count)s files.") % {"count": self.max_files},
+                code="max_files",
+            )
+        if not items and self.required:
+            raise ValidationError(self.error_messages["required"], code="required")
+        return [cleaned for item in items if (cleaned := single(item, initial))]

@@ -16,6 +16,7 @@ from jiceng.core.scope import authorize
 from .anchors import rewrite_anchors, unit_moved
 from .models import ALLOWED_PARENT_LEVELS, Level, Unit, Venue, VenuePhoto
 from .models.profile import ProfileItem
+from .signals import profile_changed
 from .validation import validate_new_unit_code
 
 P = TypeVar("P", bound=ProfileItem)
@@ -191,6 +192,7 @@ def profile_item_create(*, actor: Actor, unit: Unit, model: type[P], data: dict[
             obj=item,
             after=snapshot(item, _item_fields(model)),
         )
+        profile_changed.send(sender=model, unit=unit, model=model)
     return item
 
 
@@ -218,6 +220,7 @@ def profile_item_update(
             before=before,
             after=snapshot(item, fields),
         )
+        profile_changed.send(sender=model, unit=item.unit, model=model)
     return item
 
 
@@ -235,6 +238,7 @@ def profile_item_delete(*, actor: Actor, item: ProfileItem, expected_lock_versio
             before=before,
             object_repr=str(item),
         )
+        profile_changed.send(sender=model, unit=item.unit, model=model)
         if isinstance(item, VenuePhoto) and item.image.name:
             name, storage = item.image.name, item.image.storage
             transaction.on_commit(lambda: storage.delete(name))

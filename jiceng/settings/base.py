@@ -250,6 +250,8 @@ STATIC_ROOT = VAR_DIR / "static"
 STATICFILES_DIRS = [
     ("vendor/bootstrap", NODE_MODULES / "bootstrap" / "dist"),
     ("vendor/htmx", NODE_MODULES / "htmx.org" / "dist"),
+    # Only echarts.min.js, copied there by `make install` (the package's dist is 51 MB).
+    ("vendor/echarts", NODE_MODULES / ".served" / "echarts"),
 ]
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
 # Files are never served from a public URL: views check scope, then stream them.
@@ -342,6 +344,13 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "jiceng.api.errors.exception_handler",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
 }
+# notifications: reminders announce a task this many days before its deadline; email goes out
+# only where a mail host is configured (intranets often have none), with links on SITE_URL.
+REMINDER_DUE_DAYS = int(env_str("REMINDER_DUE_DAYS", "3"))
+EMAIL_HOST = env_str("EMAIL_HOST", "")
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "jiceng@localhost")
+SITE_URL = env_str("SITE_URL", "")
+
 SPECTACULAR_SETTINGS = {
     "TITLE": "Jiceng API",
     "DESCRIPTION": "Scoped REST API of the Jiceng platform. Every endpoint answers only "
@@ -353,6 +362,11 @@ SPECTACULAR_SETTINGS = {
     # Ids in API paths are the `id` converter's (jiceng/api/converters.py).
     "PATH_CONVERTER_OVERRIDES": {
         "id": {"type": "integer", "minimum": 1, "maximum": 2**63 - 1},
+    },
+    # Enums two serializers share get one name each in the schema.
+    "ENUM_NAME_OVERRIDES": {
+        "CampaignStatusEnum": "jiceng.campaigns.models.CampaignStatus",
+        "TaskLevelEnum": "jiceng.campaigns.serializers.TASK_LEVEL_CHOICES",
     },
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",

@@ -9,13 +9,18 @@ from django.utils import timezone
 
 from conftest import Tree
 from jiceng.accounts.roles import Perm
-from jiceng.campaigns import services
+from jiceng.campaigns import completion, services
 from jiceng.core.actor import Actor
 from jiceng.core.tests.access import UNIT, Case
+from jiceng.core.tests.uploads import image_upload
 
 
 def _task_kwargs(o: SimpleNamespace) -> dict[str, int]:
     return {"pk": o.tree.branch.pk, "task_pk": o.campaign_task.pk}
+
+
+def _campaign_kwargs(o: SimpleNamespace) -> dict[str, int]:
+    return {"pk": o.tree.branch.pk, "campaign_pk": o.campaign.pk}
 
 
 CASES: dict[str, Case] = {
@@ -34,6 +39,22 @@ CASES: dict[str, Case] = {
         _task_kwargs,
         data=lambda o: {f"w{o.campaign_task.pk}-reason": "分会新设"},
     ),
+    "campaigns:task_reopen": Case("object", None, "post", _task_kwargs),
+    "campaigns:plans": Case("object", kwargs=UNIT),
+    "campaigns:wizard": Case("object", Perm.CAMPAIGN_MANAGE, kwargs=UNIT),
+    "campaigns:plan": Case("object", kwargs=_campaign_kwargs),
+    "campaigns:plan_task_add": Case("object", Perm.CAMPAIGN_MANAGE, "post", _campaign_kwargs),
+    "campaigns:plan_deadline": Case(
+        "object",
+        Perm.CAMPAIGN_MANAGE,
+        "post",
+        lambda o: {**_campaign_kwargs(o), "task_pk": o.campaign_task.pk},
+    ),
+    "campaigns:campaign_start": Case("object", Perm.CAMPAIGN_MANAGE, "post", _campaign_kwargs),
+    "campaigns:campaign_close": Case("object", Perm.CAMPAIGN_MANAGE, "post", _campaign_kwargs),
+    "campaigns:evidence_file": Case(
+        "object", kwargs=lambda o: {"pk": o.tree.branch.pk, "file_pk": o.evidence_file.pk}
+    ),
 }
 
 
@@ -50,6 +71,7 @@ def make_objects(tree: Tree, objects: SimpleNamespace) -> None:
             "ends": datetime.date(year, 12, 31),
         },
     )
+    objects.campaign = campaign
     objects.campaign_task = services.task_create(
         actor=actor,
         phase=phase,
@@ -61,4 +83,23 @@ def make_objects(tree: Tree, objects: SimpleNamespace) -> None:
             "completion": "form",
         },
     )
+    meeting = services.task_create(
+        actor=actor,
+        phase=phase,
+        owner_unit=tree.root,
+        data={
+            "level": "branch",
+            "title": "动员部署大会",
+            "deadline": datetime.date(year, 12, 31),
+            "completion": "meeting",
+        },
+    )
     services.campaign_start(actor=actor, campaign=campaign)
+    done = completion.task_complete(
+        actor=actor,
+        task=meeting,
+        unit=tree.branch,
+        evidence={"fields": {"date": f"{year}-01-01", "place": "会议室", "attendance": 30}},
+        files=[image_upload("meeting.png")],
+    )
+    objects.evidence_file = done.files.get()

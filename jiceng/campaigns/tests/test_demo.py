@@ -5,7 +5,7 @@ import datetime
 from conftest import Tree
 from jiceng.campaigns import selectors
 from jiceng.campaigns.demo import campaign_name, seed_campaigns
-from jiceng.campaigns.models import Campaign, CampaignStatus, Task
+from jiceng.campaigns.models import Campaign, CampaignStatus, Task, TaskCompletion
 
 
 def test_seed_campaigns_builds_2009_and_the_current_year(tree: Tree):
@@ -72,4 +72,11 @@ def test_seed_demo_leaves_the_current_campaign_part_done(db):
     rates = {c.progress.reporting_rate for c in progress.children}
     assert 0.0 in rates or any(r is not None and r < 1 for r in rates)  # some silent or partial
     assert progress.total.late and progress.total.on_time and progress.total.waived == 1
+    # 签收《规范》 is done by acknowledging the documents demo's notice: on time or late, and
+    # 蜀山区's left for the demo secretary.
+    standard = Task.objects.get(phase__campaign=current, title="签收《规范》", parent_task=None)
+    assert standard.document is not None
+    rows = TaskCompletion.objects.filter(task=standard)
+    assert rows.filter(on_time=True).exists() and rows.filter(on_time=False).exists()
+    assert not rows.filter(unit=shushan).exists()
     call_command("rebuild_rollups", "--check", "--measure", "campaign_tasks")

@@ -26,8 +26,8 @@ def _access_modules() -> list[Any]:
     for config in apps.get_app_configs():
         if not config.name.startswith("jiceng."):
             continue
-        # An app may split its cases: pages in `access`, the API in `access_api`.
-        for module in ("access", "access_api"):
+        # An app may split its cases: pages in `access`, the API in `access_api`, and more.
+        for module in ("access", "access_api", "access_progress"):
             name = f"{config.name}.tests.{module}"
             if importlib.util.find_spec(name) is not None:
                 modules.append(importlib.import_module(name))

@@ -45,6 +45,9 @@ def _url(name: str, unit: Unit) -> str:
         {},
         {"item_pk": 1},
         {"task_pk": 1},
+        {"file_pk": 1},
+        {"campaign_pk": 1},
+        {"campaign_pk": 1, "task_pk": 1},
         {"section": "staff"},
         {"section": "staff", "item_pk": 1},
     ):

@@ -3,7 +3,13 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from jiceng.campaigns.demo import seed_demo_campaigns
+from jiceng.campaigns.demo import (
+    link_standard_notice,
+    seed_demo_campaigns,
+    standard_notice_day,
+)
+from jiceng.documents.demo import seed_demo_documents
+from jiceng.notifications.reminders import run_reminders
 from jiceng.org.demo import DEMO_PASSWORD, seed_demo
 from jiceng.org.models import Unit
 
@@ -43,7 +49,13 @@ class Command(BaseCommand):
         started = time.monotonic()
         result = seed_demo(scale=scale, seed=seed, members=members)
         # The construction-year campaigns: 2009's, and this year's part-done across 安徽.
-        seed_demo_campaigns(Unit.objects.get(depth=1))
+        current = seed_demo_campaigns(Unit.objects.get(depth=1))
+        # The notice forwarding the Standard down the tree, part-acknowledged.
+        notice = seed_demo_documents(Unit.objects.get(depth=1), today=standard_notice_day(current))
+        # Acknowledging that notice completes the campaign's 签收《规范》 task.
+        link_standard_notice(current, notice)
+        # Today's reminders, so that the bell has something to show.
+        run_reminders()
         elapsed = time.monotonic() - started
         self.stdout.write(
             self.style.SUCCESS(
