@@ -349,7 +349,7 @@ def refresh_on_time(task: Task, *, within: Unit | None = None) -> int:
     )
     done = TaskCompletion.objects.filter(task=task, state=CompletionState.DONE)
     if within is not None:
-        done = done.filter(unit__path__startswith=within.path)
+        done = done.filter(unit__path__subtree=within.path)
     now_on_time: list[tuple[int, int]] = []
     now_late: list[tuple[int, int]] = []
     for pk, unit_id, path, done_at, was in done.values_list(
@@ -376,7 +376,7 @@ def follow_unit_move(*, unit: Unit, **_signal: object) -> None:
     unit = Unit.objects.get(pk=unit.pk)
     task_ids = (
         TaskCompletion.objects.filter(
-            unit__path__startswith=unit.path,
+            unit__path__subtree=unit.path,
             state=CompletionState.DONE,
             task__overrides__isnull=False,
         )

@@ -276,7 +276,7 @@ def seed_progress(campaign: Campaign, *, actor: Actor | None = None) -> int:
     if province is None or recorded.exists():
         return 0
     associations = list(
-        Unit.objects.filter(path__startswith=province.path, level=Level.GRASSROOTS)
+        Unit.objects.filter(path__subtree=province.path, level=Level.GRASSROOTS)
         .select_related("parent")
         .order_by("code")
     )

@@ -103,17 +103,17 @@ def _open_units(
     bound = User.objects.filter(is_active=True).values("unit_id")
     units = (
         Unit.objects.filter(
-            path__startswith=task.owner_unit.path, level=task.level, status=Status.ACTIVE
+            path__subtree=task.owner_unit.path, level=task.level, status=Status.ACTIVE
         )
         .filter(Q(pk__in=bound) | Q(parent_id__in=bound))
         .exclude(pk__in=TaskCompletion.objects.filter(task=task).values("unit_id"))
     )
     for path in carved:
-        units = units.exclude(path__startswith=path)
+        units = units.exclude(path__subtree=path)
     if only_under is not None:
         where = Q()
         for path in only_under:
-            where |= Q(path__startswith=path)
+            where |= Q(path__subtree=path)
         units = units.filter(where)
     yield from units.order_by().values_list("pk", "path", "name", "parent_id").iterator(2000)
 

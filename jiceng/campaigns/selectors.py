@@ -162,7 +162,7 @@ def campaign_progress(campaign: Campaign, unit: Unit, *, by_task: bool = False) 
         for t in Task.objects.filter(phase__campaign=campaign, parent_task__isnull=True)
         .filter(
             Q(owner_unit__path__in=ancestor_paths(unit.path))
-            | Q(owner_unit__path__startswith=unit.path)
+            | Q(owner_unit__path__subtree=unit.path)
         )
         .select_related("phase", "owner_unit")
         .order_by("phase__order", "deadline", "pk")
@@ -180,7 +180,7 @@ def campaign_progress(campaign: Campaign, unit: Unit, *, by_task: bool = False) 
     per_child: dict[tuple[str, str], int] = {}
     if tasks:
         for row in (
-            Unit.objects.filter(path__startswith=unit.path, level__in={t.level for t in tasks})
+            Unit.objects.filter(path__subtree=unit.path, level__in={t.level for t in tasks})
             .annotate(prefix=Substr("path", 1, child_path_length(unit)))
             .order_by()
             .values("prefix", "level")
@@ -192,9 +192,9 @@ def campaign_progress(campaign: Campaign, unit: Unit, *, by_task: bool = False) 
     below = [t for t in tasks if len(t.owner_unit.path) > len(unit.path)]
     local: dict[int, int] = {}
     if below:
-        counts = Unit.objects.filter(path__startswith=unit.path).aggregate(
+        counts = Unit.objects.filter(path__subtree=unit.path).aggregate(
             **{
-                f"t{t.pk}": Count("pk", filter=Q(path__startswith=t.owner_unit.path, level=t.level))
+                f"t{t.pk}": Count("pk", filter=Q(path__subtree=t.owner_unit.path, level=t.level))
                 for t in below
             }
         )
@@ -495,3 +495,18 @@ def progress_report(
                 )
     overdue.sort(key=lambda line: (line.deadline, not line.own, line.unit.code, line.task.pk))
     return ProgressReport(progress, list(per_phase.values()), overdue, child_overdue, today)
+
+
+def received_copies(unit: Unit, document_ids: list[int]) -> dict[int, int]:
+    """For acknowledge tasks: per document (an original) the id of the copy `unit` received —
+    the original or a forward of it — where the unit can open and acknowledge it. One query
+    (none without documents)."""
+    from jiceng.documents.models import Receipt
+
+    if not document_ids:
+        return {}
+    return dict(
+        Receipt.objects.filter(unit=unit, origin_id__in=document_ids)
+        .order_by("received_at")
+        .values_list("origin_id", "document_id")
+    )

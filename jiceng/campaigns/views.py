@@ -25,7 +25,7 @@ from jiceng.org.pages import unit_page
 
 from . import completion, selectors
 from .forms import COMPLETED_ON_TAB, CompleteForm, WaiveForm
-from .models import Campaign, CampaignStatus, CompletionKind, EvidenceFile, Task
+from .models import Campaign, CampaignStatus, EvidenceFile, Task
 
 TAB = "campaign"
 
@@ -80,7 +80,16 @@ def _render(
         running = campaign.is_running
         can_report = running and request.user.can(Perm.CAMPAIGN_REPORT)
         can_waive = running and _can_waive(request, unit)
-        for state in selectors.unit_task_states(campaign, unit):
+        states = selectors.unit_task_states(campaign, unit)
+        received = selectors.received_copies(
+            unit,
+            [
+                s.task.document_id
+                for s in states
+                if s.is_open and running and s.task.document_id is not None
+            ],
+        )
+        for state in states:
             task = state.task
             row: dict[str, Any] = {
                 "s": state,
@@ -90,12 +99,11 @@ def _render(
                     not state.is_open
                     and (can_waive if state.state == selectors.TaskState.WAIVED else can_report)
                 ),
-                # Done by acknowledging the task's document among the unit's documents.
+                # Done by acknowledging the copy of the task's document the unit received.
                 "acknowledge": (
-                    state.is_open
-                    and running
-                    and task.completion == CompletionKind.ACKNOWLEDGE
-                    and task.document_id is not None
+                    received.get(task.document_id)
+                    if state.is_open and task.document_id is not None
+                    else None
                 ),
             }
             is_bound = bound is not None and bound.task.pk == task.pk

@@ -59,3 +59,16 @@ def sign_in(page: Page, base: str, username: str, *, on_phone: bool = False) -> 
         page.wait_for_url(re.compile(r"/units/\d+/"))
     else:
         expect(page.get_by_test_id("whoami")).to_be_visible()
+
+
+def no_sideways_scroll(page: Page) -> None:
+    """Nothing wider than the screen. `clientWidth`, not `innerWidth`: a phone browser zooms out
+    to show content wider than the phone, and its `innerWidth` grows with that content — so
+    the zoom is checked too (the viewport's width, unchanged)."""
+    inner, scroll, client = page.evaluate(
+        "[window.innerWidth, document.documentElement.scrollWidth, "
+        "document.documentElement.clientWidth]"
+    )
+    viewport = page.viewport_size
+    assert viewport is None or inner <= viewport["width"], f"zoomed out to {inner}px"
+    assert scroll <= client, f"the page is {scroll - client}px wider than the screen"

@@ -9,14 +9,9 @@ from conftest import People, Tree
 from jiceng.activities import antiabuse
 from jiceng.activities.models import Complaint
 
-from .conftest import shot, sign_in
+from .conftest import no_sideways_scroll, shot, sign_in
 
 pytestmark = pytest.mark.browser
-
-
-def _no_sideways_scroll(page: Page) -> None:
-    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
-    assert overflow <= 0, f"the page is {overflow}px wider than the phone"
 
 
 def test_member_complains_on_a_phone_and_the_secretary_resolves_it(
@@ -29,7 +24,7 @@ def test_member_complains_on_a_phone_and_the_secretary_resolves_it(
     member.set_default_timeout(15_000)
     member.goto(f"{live_server.url}/public/units/{tree.shushan.code}/complaints/new/")
     expect(member.get_by_test_id("public-unit")).to_have_text("蜀山区个私协会")
-    _no_sideways_scroll(member)
+    no_sideways_scroll(member)
     shot(member, "complaint-public-form")
     member.locator('[name="kind"]').select_option("complaint")
     member.locator('[name="subject"]').fill("市场摊位费上涨过快")
@@ -41,7 +36,7 @@ def test_member_complains_on_a_phone_and_the_secretary_resolves_it(
     member.get_by_test_id("public-submit").click()
     reference = member.get_by_test_id("reference")
     expect(reference).to_have_text(re.compile(r"^\d{8}-[A-Z2-9]{6}$"))
-    _no_sideways_scroll(member)
+    no_sideways_scroll(member)
     shot(member, "complaint-public-thanks")
     number = reference.inner_text()
     phone.close()

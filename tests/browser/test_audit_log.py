@@ -11,7 +11,7 @@ from jiceng.core.actions import group_label, label_for
 from jiceng.core.actor import Actor
 from jiceng.core.audit import audit_record
 
-from .conftest import shot, sign_in
+from .conftest import no_sideways_scroll, shot, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -63,8 +63,7 @@ def test_the_audit_log_reads_on_a_phone(browser, live_server, tree: Tree, people
         # One line, not a column of single characters.
         assert link_box is not None and link_box["width"] > 80, link_box
         assert link_box["height"] < 40, link_box
-        overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
-        assert overflow <= 0, f"the page is {overflow}px wider than the phone"
+        no_sideways_scroll(page)
 
         # The filter by translated label: the security events only.
         page.get_by_label("操作").select_option(label=security)

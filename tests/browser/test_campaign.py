@@ -12,7 +12,13 @@ from playwright.sync_api import Browser, Locator, Page, ViewportSize, expect
 
 from conftest import People, Tree
 from jiceng.campaigns import services
-from jiceng.campaigns.demo import campaign_name, seed_campaigns
+from jiceng.campaigns.demo import (
+    STANDARD_TASK,
+    campaign_name,
+    link_standard_notice,
+    seed_campaigns,
+    standard_notice_day,
+)
 from jiceng.campaigns.models import (
     Campaign,
     CampaignStatus,
@@ -21,19 +27,11 @@ from jiceng.campaigns.models import (
     TaskCompletion,
 )
 from jiceng.core.actor import Actor
+from jiceng.documents.demo import seed_documents
 
-from .conftest import shot, sign_in
+from .conftest import no_sideways_scroll, shot, sign_in
 
 pytestmark = pytest.mark.browser
-
-
-def _no_sideways_scroll(page: Page) -> None:
-    # clientWidth, not innerWidth: a phone browser zooms out to fit wider content, and its
-    # innerWidth grows with it.
-    overflow = page.evaluate(
-        "document.documentElement.scrollWidth - document.documentElement.clientWidth"
-    )
-    assert overflow <= 0, f"the page is {overflow}px wider than the phone"
 
 
 def _shushan_rate(page: Page) -> str:
@@ -90,10 +88,10 @@ def test_secretary_completes_a_task_and_the_city_sees_the_rate_change(
         sign_in(phone_page, base, "hefei", on_phone=True)
         phone_page.goto(f"{base}/units/{tree.hefei.pk}/campaign/")
         expect(phone_page.get_by_test_id("campaign-children")).to_be_visible()
-        _no_sideways_scroll(phone_page)
+        no_sideways_scroll(phone_page)
         shot(phone_page, "campaign-city-phone")
         phone_page.goto(f"{base}/units/{tree.shushan.pk}/campaign/")
-        _no_sideways_scroll(phone_page)
+        no_sideways_scroll(phone_page)
         shot(phone_page, "campaign-shushan-phone")
     finally:
         phone.close()
@@ -107,19 +105,6 @@ def _phone_page(browser: Browser) -> Page:
     page = context.new_page()
     page.set_default_timeout(15_000)
     return page
-
-
-def _fits_the_phone(page: Page) -> None:
-    """`_no_sideways_scroll`, and more: with `is_mobile` Chromium zooms out to show content
-    wider than the phone, and innerWidth grows with the content, so that check alone passes;
-    the root's clientWidth stays the phone's."""
-    _no_sideways_scroll(page)
-    inner, scroll, client = page.evaluate(
-        "[window.innerWidth, document.documentElement.scrollWidth, "
-        "document.documentElement.clientWidth]"
-    )
-    assert (inner, client) == (PHONE["width"], PHONE["width"]), f"zoomed out to {inner}px"
-    assert scroll <= client, f"the page is {scroll - client}px wider than the phone"
 
 
 def _png(path: Path) -> Path:
@@ -271,13 +256,13 @@ def test_plan_flow_copy_start_local_plan_and_meeting_with_photo(
         sign_in(phone_page, base, "national", on_phone=True)
         phone_page.goto(f"{base}/units/{tree.root.pk}/campaigns/{copy.pk}/")
         expect(phone_page.get_by_test_id("close")).to_be_visible()
-        _fits_the_phone(phone_page)
+        no_sideways_scroll(phone_page)
         shot(phone_page, "campaign-plan-national-phone")
         phone_page.context.clear_cookies()
         sign_in(phone_page, base, "anhui", on_phone=True)
         phone_page.goto(plan_url)
         expect(phone_page.get_by_test_id("task-form")).to_be_attached()
-        _fits_the_phone(phone_page)
+        no_sideways_scroll(phone_page)
         shot(phone_page, "campaign-plan-anhui-phone")
     finally:
         phone_page.context.close()
@@ -332,7 +317,7 @@ def test_plan_flow_copy_start_local_plan_and_meeting_with_photo(
         phone_page.goto(f"{base}/units/{tree.shushan.pk}/campaign/")
         row = phone_page.locator(f'[data-testid="task-row"][data-task="{meeting.pk}"]')
         assert _loaded(row.get_by_test_id("evidence-files").locator("img")) == 320
-        _fits_the_phone(phone_page)
+        no_sideways_scroll(phone_page)
         shot(phone_page, "campaign-meeting-done-phone")
     finally:
         phone_page.context.close()
@@ -352,6 +337,41 @@ def test_a_local_deadline_fits_the_phone(browser: Browser, live_server, tree: Tr
         sign_in(page, live_server.url, "anhui", on_phone=True)
         page.goto(f"{live_server.url}/units/{tree.anhui.pk}/campaigns/{current.pk}/")
         expect(page.get_by_test_id("local-deadline")).to_have_count(1)
-        _fits_the_phone(page)
+        no_sideways_scroll(page)
     finally:
         page.context.close()
+
+
+def test_acknowledging_the_standard_completes_the_campaign_task(
+    page: Page, live_server, tree: Tree, people: People, media_in_tmp
+):
+    """The secretary follows the tab's link for 签收《规范》 to the notice 蜀山区 received (a
+    forward of the national one), acknowledges it, and the task is done on the tab; the city's
+    progress counts it."""
+    _seed, current = seed_campaigns(tree.root)
+    notice = seed_documents(tree.root, today=standard_notice_day(current))
+    link_standard_notice(current, notice)
+    task = Task.objects.get(phase__campaign=current, title=STANDARD_TASK, parent_task=None)
+    base = live_server.url
+
+    sign_in(page, base, "shushan")
+    page.goto(f"{base}/units/{tree.shushan.pk}/campaign/")
+    row = page.locator(f'[data-testid="task-row"][data-task="{task.pk}"]')
+    expect(row).to_have_attribute("data-state", "overdue")
+    row.get_by_test_id("acknowledge-link").click()
+    expect(page.get_by_test_id("document-title")).to_contain_text("工作规范")
+    page.get_by_test_id("acknowledge").click()
+    expect(page.get_by_test_id("acknowledged-at")).to_be_visible()
+
+    page.goto(f"{base}/units/{tree.shushan.pk}/campaign/")
+    row = page.locator(f'[data-testid="task-row"][data-task="{task.pk}"]')
+    # Acknowledged today, after the deadline: done late, by the system on the unit's behalf.
+    expect(row).to_have_attribute("data-state", "late")
+    expect(row.get_by_test_id("acknowledge-link")).to_have_count(0)
+    shot(page, "campaign-standard-acknowledged-desktop")
+
+    page.context.clear_cookies()
+    sign_in(page, base, "hefei")
+    page.goto(f"{base}/units/{tree.hefei.pk}/campaign/")
+    line = page.get_by_test_id("task-line").filter(has_text=STANDARD_TASK)
+    expect(line.get_by_test_id("reporting-rate")).not_to_have_text("0.0%")

@@ -18,7 +18,7 @@ from jiceng.campaigns.demo import seed_campaigns
 from jiceng.campaigns.models import Campaign, Task
 from jiceng.core.actor import Actor
 
-from .conftest import shot, sign_in
+from .conftest import no_sideways_scroll, shot, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -181,8 +181,7 @@ def test_the_progress_page_at_phone_width(
         expect(page.get_by_test_id("progress-children")).to_be_visible()
         _drawn(page, "chart-children")
         _drawn(page, "chart-phases")
-        overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
-        assert overflow <= 0, f"the page is {overflow}px wider than the phone"
+        no_sideways_scroll(page)
         # Tables are stacked cards: the header row is hidden.
         expect(page.get_by_test_id("progress-children").locator("thead")).to_be_hidden()
         _shot(page, "city-phone")

@@ -10,7 +10,7 @@ from playwright.sync_api import Browser, Page, expect
 from conftest import People, Tree
 from jiceng.documents.demo import seed_documents
 
-from .conftest import sign_in
+from .conftest import no_sideways_scroll, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -20,11 +20,6 @@ SHOTS = Path("/tmp/shots/documents")
 def _shot(page: Page, name: str) -> None:
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
-
-
-def _no_sideways_scroll(page: Page) -> None:
-    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
-    assert overflow <= 0, f"the page is {overflow}px wider than the phone"
 
 
 def _acknowledged(page: Page) -> int:
@@ -82,17 +77,17 @@ def test_secretary_acknowledges_and_the_city_sees_the_count_change(
         sign_in(phone_page, base, "shushan", on_phone=True)
         phone_page.goto(f"{base}/documents/")
         expect(phone_page.get_by_test_id("inbox")).to_be_visible()
-        _no_sideways_scroll(phone_page)
+        no_sideways_scroll(phone_page)
         _shot(phone_page, "inbox-phone")
         phone_page.get_by_test_id("inbox-link").first.click()
         expect(phone_page.get_by_test_id("document")).to_be_visible()
-        _no_sideways_scroll(phone_page)
+        no_sideways_scroll(phone_page)
         _shot(phone_page, "document-phone")
         phone_page.context.clear_cookies()
         sign_in(phone_page, base, "hefei", on_phone=True)
         phone_page.goto(status_url)
         expect(phone_page.get_by_test_id("status-children")).to_be_visible()
-        _no_sideways_scroll(phone_page)
+        no_sideways_scroll(phone_page)
         _shot(phone_page, "city-status-phone")
     finally:
         phone.close()

@@ -7,7 +7,7 @@ from playwright.sync_api import Page, expect
 
 from conftest import People, Tree
 
-from .conftest import shot, sign_in
+from .conftest import no_sideways_scroll, shot, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -78,8 +78,7 @@ def test_phone_width_layout(browser, live_server, tree: Tree, people: People):
     )
     page = context.new_page()
     sign_in(page, live_server.url, "hefei", on_phone=True)
-    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
-    assert overflow <= 0, f"the page is {overflow}px wider than the phone"
+    no_sideways_scroll(page)
     page.get_by_role("button", name="菜单").click()
     expect(page.get_by_role("link", name="账号", exact=True)).to_be_visible()
     page.wait_for_timeout(400)  # let the menu finish opening

@@ -13,7 +13,7 @@ from jiceng.campaigns import services
 from jiceng.core.actor import Actor
 from jiceng.notifications.reminders import run_reminders
 
-from .conftest import sign_in
+from .conftest import no_sideways_scroll, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -23,11 +23,6 @@ SHOTS = Path("/tmp/shots/notifications")
 def _shot(page: Page, name: str) -> None:
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
-
-
-def _no_sideways_scroll(page: Page) -> None:
-    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
-    assert overflow <= 0, f"the page is {overflow}px wider than the phone"
 
 
 def _overdue_campaign(tree: Tree, people: People) -> None:
@@ -100,7 +95,7 @@ def test_a_secretary_follows_an_overdue_notification(
         # 合肥 hears of both associations' two overdue tasks.
         expect(phone_page.get_by_test_id("notification")).to_have_count(4)
         expect(phone_page.get_by_test_id("notification").first).to_contain_text("尚未完成")
-        _no_sideways_scroll(phone_page)
+        no_sideways_scroll(phone_page)
         _shot(phone_page, "list-phone")
         phone_page.get_by_test_id("read-all").click()
         expect(phone_page.get_by_test_id("bell-count")).to_have_count(0)

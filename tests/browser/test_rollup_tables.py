@@ -11,7 +11,7 @@ from jiceng.activities.tests.helpers import make_activity, make_complaint, move
 from jiceng.dues.tests.helpers import pay, set_standards
 from jiceng.members.tests.factories import make_member
 
-from .conftest import shot, sign_in
+from .conftest import no_sideways_scroll, shot, sign_in
 
 pytestmark = pytest.mark.browser
 YEAR = timezone.localdate().year
@@ -39,11 +39,6 @@ PAGES = {
 }
 
 
-def _no_sideways_scroll(page: Page) -> None:
-    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
-    assert overflow <= 0, f"the page is {overflow}px wider than the phone"
-
-
 def test_rollup_tables_read_on_a_phone(browser, live_server, tree: Tree, people: People, figures):
     context = browser.new_context(
         locale="zh-CN", viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True
@@ -65,7 +60,7 @@ def test_rollup_tables_read_on_a_phone(browser, live_server, tree: Tree, people:
                 stacked = cell.evaluate("c => getComputedStyle(c).display") == "block"
                 assert stacked or box["width"] > 120, (name, i, box)
                 assert box["width"] > 120, (name, i, box)  # stacked: the card's full width
-            _no_sideways_scroll(page)
+            no_sideways_scroll(page)
             shot(page, f"rollup-phone-{name}")
         # The collection-rate bars are whole, inside the screen.
         page.goto(live_server.url + PAGES["dues"][0].format(pk=tree.hefei.pk, year=YEAR))

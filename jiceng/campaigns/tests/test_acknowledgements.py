@@ -144,3 +144,25 @@ def test_a_province_cannot_name_a_document_of_a_province_beside_it(
             },
         )
     assert "document" in refused.value.message_dict
+
+
+def test_the_tab_links_to_the_copy_the_unit_received(
+    running: Campaign,
+    grassroots_task: Task,
+    notice: Document,
+    tree: Tree,
+    people: People,
+    national_actor: Actor,
+):
+    from django.urls import reverse
+
+    from conftest import client_for
+
+    _link(grassroots_task, notice, national_actor)
+    receipt = _forward_to_shushan(notice, tree, people)
+    tab = reverse("campaigns:unit_campaign", kwargs={"pk": tree.shushan.pk})
+    client = client_for(people.shushan_secretary)
+    detail = reverse("documents:detail", kwargs={"pk": receipt.document_id})
+    assert f'href="{detail}" data-testid="acknowledge-link"' in client.get(tab).content.decode()
+    acknowledge(actor=Actor(user=people.shushan_secretary), receipt=receipt)
+    assert 'data-testid="acknowledge-link"' not in client.get(tab).content.decode()
