@@ -83,3 +83,8 @@ class Command(BaseCommand):
 
             path = reverse("activities:public_complaint_new", args=[users["shushan"].unit.code])
             self.stdout.write(f"Public complaint page (no sign-in needed): {path}")
+            self.stdout.write(
+                "A walk through the campaign (建设年): as shushan, open the unit's 建设年 tab, "
+                "complete 自查, then follow 签收《规范》 to the notice and acknowledge it; as hefei, see the 进度与图表 page change; as "
+                "national, copy this year's campaign into next year from 全部建设年活动."
+            )
