@@ -389,3 +389,16 @@ def test_a_bad_filter_is_named_above_the_list_on_the_page_and_in_the_fragment(
         body = client.get(url, {"status": "bogus"}, headers=headers).content.decode()
         assert 'data-testid="filter-error"' in body, headers
         assert "蜀山老字号酱菜" not in body and "没有符合条件的会员" not in body, headers
+
+
+def test_a_bad_join_year_marks_its_field_and_shows_no_count(tree: Tree, people: People):
+    make_member(tree.shushan, business_name="蜀山老字号酱菜")
+    client = client_for(people.shushan_secretary)
+    url = reverse("members:list", kwargs={"pk": tree.shushan.pk})
+    body = client.get(url, {"join_year": "1800"}).content.decode()
+    assert 'data-testid="filter-error"' in body
+    assert 'data-testid="member-count"' not in body  # not "0 members": the list was not read
+    start = body.index('id="id_join_year"') - 300
+    assert "is-invalid" in body[start : start + 400]
+    industry = body.index('id="id_industry"') - 300
+    assert "is-invalid" not in body[industry : industry + 400]

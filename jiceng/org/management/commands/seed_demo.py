@@ -85,6 +85,7 @@ class Command(BaseCommand):
             self.stdout.write(f"Public complaint page (no sign-in needed): {path}")
             self.stdout.write(
                 "A walk through the campaign (建设年): as shushan, open the unit's 建设年 tab, "
-                "complete 自查, then follow 签收《规范》 to the notice and acknowledge it; as hefei, see the 进度与图表 page change; as "
-                "national, copy this year's campaign into next year from 全部建设年活动."
+                "complete 自查, then follow 签收《规范》 to the notice and acknowledge it; "
+                "as hefei, see the 进度与图表 page change; as national, copy this year's "
+                "campaign into next year from 方案 → 全部建设年活动."
             )
