@@ -1,7 +1,9 @@
 """Reads of campaigns that pages and the API will share, each in a fixed number of queries."""
 
 import datetime
+import operator
 from dataclasses import dataclass, field
+from functools import reduce
 from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet
@@ -192,11 +194,11 @@ def campaign_progress(campaign: Campaign, unit: Unit, *, by_task: bool = False) 
     below = [t for t in tasks if len(t.owner_unit.path) > len(unit.path)]
     local: dict[int, int] = {}
     if below:
-        counts = Unit.objects.filter(path__subtree=unit.path).aggregate(
-            **{
-                f"t{t.pk}": Count("pk", filter=Q(path__subtree=t.owner_unit.path, level=t.level))
-                for t in below
-            }
+        # Only the units at each task's level in its owner's subtree: an index range each
+        # (`unit_level_path`), not the whole subtree.
+        areas = [Q(level=t.level, path__subtree=t.owner_unit.path) for t in below]
+        counts = Unit.objects.filter(reduce(operator.or_, areas)).aggregate(
+            **{f"t{t.pk}": Count("pk", filter=area) for t, area in zip(below, areas, strict=True)}
         )
         local = {t.pk: counts[f"t{t.pk}"] for t in below}
 

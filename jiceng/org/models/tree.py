@@ -112,6 +112,14 @@ class Unit(Locked, MP_Node):
             # Covering index for per-level counts of a subtree (range on path, read level).
             models.Index(fields=["path", "level"], name="unit_path_level"),
             models.Index(fields=["parent", "code"], name="unit_parent_code"),
+            # The units of some levels in a subtree, counted per child (the campaign's expected
+            # counts): one range per level instead of the whole subtree. Pattern ops on
+            # PostgreSQL, where `path__subtree` is a LIKE (core/lookups.py).
+            models.Index(
+                fields=["level", "path"],
+                name="unit_level_path",
+                opclasses=["varchar_pattern_ops", "varchar_pattern_ops"],
+            ),
         ]
 
     def __str__(self) -> str:
