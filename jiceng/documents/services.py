@@ -39,7 +39,7 @@ from jiceng.core.bulk import adapter, insert_rows
 from jiceng.core.errors import DomainError
 from jiceng.core.files import check_document
 from jiceng.core.scope import authorize
-from jiceng.org.anchors import ancestor_paths, anchors_of, steplen
+from jiceng.org.anchors import anchors_of
 from jiceng.org.models import Level, Unit
 
 from . import signals
@@ -183,36 +183,8 @@ def _check_supersedes(issuer: Unit, supersedes: Document | None, errors: dict[st
 # --- fan-out -----------------------------------------------------------------------------------
 
 
-def _anchors(issuer: Unit, units: list[Unit]) -> dict[int, tuple[int | None, int | None]]:
-    """unit id → (province id, grassroots id) for units of the issuer's subtree: two queries
-    however many units (`anchors_of` for the issuer; the provinces and associations of the
-    subtree by path). (`anchors_of` itself would name every ancestor path of 50,000 units in
-    one IN list.)"""
-    above = anchors_of([issuer])[issuer.pk]
-    provinces: dict[str, int] = {}
-    associations: dict[str, int] = {}
-    for path, pk, level in (
-        Unit.objects.filter(
-            path__startswith=issuer.path, level__in=[Level.PROVINCE, Level.GRASSROOTS]
-        )
-        .order_by()
-        .values_list("path", "pk", "level")
-    ):
-        (provinces if level == Level.PROVINCE else associations)[path] = pk
-    province_length = 2 * steplen()
-    result: dict[int, tuple[int | None, int | None]] = {}
-    for unit in units:
-        province = provinces.get(unit.path[:province_length], above.province_id)
-        grassroots = next(
-            (associations[p] for p in ancestor_paths(unit.path) if p in associations),
-            above.grassroots_id,
-        )
-        result[unit.pk] = (province, grassroots)
-    return result
-
-
 def _fan_out(document: Document, units: list[Unit], now: datetime.datetime) -> None:
-    anchors = _anchors(document.issuer, units)
+    anchors = anchors_of(units)
     convert = adapter(connection)
     received = convert["datetime"](now)
     deadline = convert["date"](document.ack_deadline)
@@ -234,7 +206,8 @@ def _fan_out(document: Document, units: list[Unit], now: datetime.datetime) -> N
             document.pk,
             origin,
             unit.pk,
-            *anchors[unit.pk],
+            anchors[unit.pk].province_id,
+            anchors[unit.pk].grassroots_id,
             unit.level,
             received,
             deadline,

@@ -55,20 +55,29 @@ class Anchors:
     grassroots_id: int | None
 
 
+#: Paths per `IN` list (SQLite binds at most 32,766 parameters a statement).
+PATHS_PER_QUERY = 10_000
+
+
 def anchors_of(units: Iterable["Unit"]) -> dict[int, Anchors]:
-    """unit id → its anchors, for any number of units, in one query."""
+    """unit id → its anchors, for any number of units: one query per `PATHS_PER_QUERY`
+    distinct ancestor paths (one for up to a few thousand units)."""
     from .models import Level, Unit
 
     units = list(units)
     if not units:
         return {}
-    paths = {p for u in units for p in ancestor_paths(u.path)}
-    known = {
-        path: (pk, level)
-        for pk, path, level in Unit.objects.filter(path__in=paths)
-        .order_by()
-        .values_list("pk", "path", "level")
-    }
+    paths = sorted({p for u in units for p in ancestor_paths(u.path)})
+    known: dict[str, tuple[int, str]] = {}
+    for start in range(0, len(paths), PATHS_PER_QUERY):
+        known.update(
+            (path, (pk, level))
+            for pk, path, level in Unit.objects.filter(
+                path__in=paths[start : start + PATHS_PER_QUERY]
+            )
+            .order_by()
+            .values_list("pk", "path", "level")
+        )
     result: dict[int, Anchors] = {}
     for unit in units:
         prefixes = ancestor_paths(unit.path)

@@ -1,11 +1,14 @@
 import datetime
+import zoneinfo
 
 import pytest
 
 from conftest import People, Tree
-from jiceng.campaigns import services
+from jiceng.campaigns import completion, services
 from jiceng.campaigns.models import Campaign, Phase, Task
 from jiceng.core.actor import Actor
+
+SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
 
 
 def d(month: int, day: int, year: int = 2009) -> datetime.date:
@@ -71,3 +74,68 @@ def running(
 ) -> Campaign:
     """The campaign started, with a grassroots task due 31 March and a branch task due 20 May."""
     return services.campaign_start(actor=national_actor, campaign=campaign)
+
+
+@pytest.fixture
+def form_task(phases: list[Phase], tree: Tree, national_actor: Actor) -> Task:
+    """自查 for associations, a form, due 31 May."""
+    return services.task_create(
+        actor=national_actor,
+        phase=phases[1],
+        owner_unit=tree.root,
+        data={"level": "grassroots", "title": "自查", "deadline": d(5, 31), "completion": "form"},
+    )
+
+
+@pytest.fixture
+def meeting_task(phases: list[Phase], tree: Tree, national_actor: Actor) -> Task:
+    """召开动员会 for associations, a meeting record, due 20 March."""
+    return services.task_create(
+        actor=national_actor,
+        phase=phases[0],
+        owner_unit=tree.root,
+        data={
+            "level": "grassroots",
+            "title": "召开动员会",
+            "deadline": d(3, 20),
+            "completion": "meeting",
+        },
+    )
+
+
+@pytest.fixture
+def document_task(phases: list[Phase], tree: Tree, national_actor: Actor) -> Task:
+    """研究制定实施方案 for associations, an uploaded document, due 25 March."""
+    return services.task_create(
+        actor=national_actor,
+        phase=phases[0],
+        owner_unit=tree.root,
+        data={
+            "level": "grassroots",
+            "title": "研究制定实施方案",
+            "deadline": d(3, 25),
+            "completion": "document",
+        },
+    )
+
+
+@pytest.fixture
+def progressed(running: Campaign, grassroots_task: Task, tree: Tree, people: People) -> Campaign:
+    """The 2009 campaign (all deadlines past): 蜀山区 did its grassroots task on time (23:59 on
+    the deadline day), 包河区 a minute late, 玄武区 had it waived; the branch task is not done."""
+    completion.task_complete(
+        actor=Actor(user=people.shushan_secretary),
+        task=grassroots_task,
+        unit=tree.shushan,
+        done_at=datetime.datetime(2009, 3, 31, 23, 59, tzinfo=SHANGHAI),
+    )
+    completion.task_complete(
+        actor=Actor(user=people.baohe_secretary),
+        task=grassroots_task,
+        unit=tree.baohe,
+        done_at=datetime.datetime(2009, 4, 1, 0, 0, tzinfo=SHANGHAI),
+    )
+    completion.task_waive(
+        actor=Actor(user=people.national), task=grassroots_task, unit=tree.xuanwu, reason="合并"
+    )
+    return running

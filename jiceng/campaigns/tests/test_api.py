@@ -5,7 +5,6 @@ completing a form or meeting task — 404 outside the user's subtree, 403 withou
 
 import datetime
 import json
-import zoneinfo
 from typing import Any
 
 import pytest
@@ -20,9 +19,8 @@ from jiceng.core.models import AuditEntry
 from jiceng.core.tests.helpers import add_children, assert_queries_flat
 from jiceng.org.models import Unit
 
-from .conftest import d
+from .conftest import SHANGHAI, d
 
-SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
 HUGE = "9223372036854775808"  # 2**63: one past the largest key
 
 
@@ -48,31 +46,6 @@ def _complete(unit: Unit, task: Task) -> str:
 
 def _post_json(client: Client, url: str, body: Any) -> Any:
     return client.post(url, json.dumps(body), content_type="application/json")
-
-
-@pytest.fixture
-def form_task(phases: list[Phase], tree: Tree, national_actor: Actor) -> Task:
-    return services.task_create(
-        actor=national_actor,
-        phase=phases[1],
-        owner_unit=tree.root,
-        data={"level": "grassroots", "title": "自查", "deadline": d(5, 31), "completion": "form"},
-    )
-
-
-@pytest.fixture
-def meeting_task(phases: list[Phase], tree: Tree, national_actor: Actor) -> Task:
-    return services.task_create(
-        actor=national_actor,
-        phase=phases[0],
-        owner_unit=tree.root,
-        data={
-            "level": "grassroots",
-            "title": "召开动员会",
-            "deadline": d(3, 20),
-            "completion": "meeting",
-        },
-    )
 
 
 @pytest.fixture
@@ -187,23 +160,8 @@ def test_a_campaign_outside_what_the_user_sees_is_404(
 
 
 @pytest.fixture
-def progressed(live: Campaign, grassroots_task: Task, tree: Tree, people: People) -> Campaign:
-    """The acknowledgement: 蜀山区 on time, 包河区 late, 玄武区 waived."""
-    completion.task_complete(
-        actor=Actor(user=people.shushan_secretary),
-        task=grassroots_task,
-        unit=tree.shushan,
-        done_at=datetime.datetime(2009, 3, 31, 23, 59, tzinfo=SHANGHAI),
-    )
-    completion.task_complete(
-        actor=Actor(user=people.baohe_secretary),
-        task=grassroots_task,
-        unit=tree.baohe,
-        done_at=datetime.datetime(2009, 4, 1, 0, 0, tzinfo=SHANGHAI),
-    )
-    completion.task_waive(
-        actor=Actor(user=people.national), task=grassroots_task, unit=tree.xuanwu, reason="合并"
-    )
+def progressed(progressed: Campaign, live: Campaign) -> Campaign:
+    """conftest's progress, with the form and meeting tasks of `live` as well."""
     return live
 
 

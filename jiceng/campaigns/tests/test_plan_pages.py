@@ -38,36 +38,6 @@ def _url(name: str, unit: Unit, **kwargs: object) -> str:
 
 
 @pytest.fixture
-def document_task(phases: list[Phase], tree: Tree, national_actor: Actor) -> Task:
-    return services.task_create(
-        actor=national_actor,
-        phase=phases[0],
-        owner_unit=tree.root,
-        data={
-            "level": "grassroots",
-            "title": "研究制定实施方案",
-            "deadline": d(3, 25),
-            "completion": "document",
-        },
-    )
-
-
-@pytest.fixture
-def meeting_task(phases: list[Phase], tree: Tree, national_actor: Actor) -> Task:
-    return services.task_create(
-        actor=national_actor,
-        phase=phases[0],
-        owner_unit=tree.root,
-        data={
-            "level": "grassroots",
-            "title": "召开动员部署大会",
-            "deadline": d(3, 20),
-            "completion": "meeting",
-        },
-    )
-
-
-@pytest.fixture
 def started(running: Campaign, document_task: Task, meeting_task: Task) -> Campaign:
     return running
 

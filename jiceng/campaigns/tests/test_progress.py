@@ -1,9 +1,6 @@
 """Campaign progress read from the summary rows and the tree: per task and per child unit, with
 DHIS2's reporting and on-time rates, in a fixed number of queries."""
 
-import datetime
-import zoneinfo
-
 import pytest
 from django.core.management import call_command
 from django.db import connection
@@ -19,29 +16,6 @@ from jiceng.core.tests.helpers import add_children
 from jiceng.org.models import Level, Unit
 
 from .conftest import d
-
-SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
-
-
-@pytest.fixture
-def progressed(running: Campaign, grassroots_task: Task, tree: Tree, people: People) -> Campaign:
-    """Shushan done on time, Baohe late, Xuanwu waived; the branch task not done."""
-    completion.task_complete(
-        actor=Actor(user=people.shushan_secretary),
-        task=grassroots_task,
-        unit=tree.shushan,
-        done_at=datetime.datetime(2009, 3, 31, 23, 59, tzinfo=SHANGHAI),
-    )
-    completion.task_complete(
-        actor=Actor(user=people.baohe_secretary),
-        task=grassroots_task,
-        unit=tree.baohe,
-        done_at=datetime.datetime(2009, 4, 1, 0, 0, tzinfo=SHANGHAI),
-    )
-    completion.task_waive(
-        actor=Actor(user=people.national), task=grassroots_task, unit=tree.xuanwu, reason="合并"
-    )
-    return running
 
 
 def figures(p: selectors.Progress) -> tuple[int, int, int, int, int, int]:

@@ -6,7 +6,6 @@ import datetime
 import io
 import json
 import re
-import zoneinfo
 from typing import Any
 
 import openpyxl
@@ -21,35 +20,11 @@ from jiceng.core.models import AuditEntry
 from jiceng.core.tests.helpers import add_children, assert_queries_flat
 from jiceng.org.models import Level, Unit
 
-from .conftest import d
-
-SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
+from .conftest import SHANGHAI, d
 
 
 def _url(unit: Unit, campaign: Campaign, name: str = "campaigns:progress") -> str:
     return reverse(name, kwargs={"pk": unit.pk, "campaign_pk": campaign.pk})
-
-
-@pytest.fixture
-def progressed(running: Campaign, grassroots_task: Task, tree: Tree, people: People) -> Campaign:
-    """The 2009 campaign (all deadlines past): 蜀山区 did its grassroots task on time, 包河区 a
-    minute late, 玄武区 had it waived; the branch's task (due 20 May) is not done."""
-    completion.task_complete(
-        actor=Actor(user=people.shushan_secretary),
-        task=grassroots_task,
-        unit=tree.shushan,
-        done_at=datetime.datetime(2009, 3, 31, 23, 59, tzinfo=SHANGHAI),
-    )
-    completion.task_complete(
-        actor=Actor(user=people.baohe_secretary),
-        task=grassroots_task,
-        unit=tree.baohe,
-        done_at=datetime.datetime(2009, 4, 1, 0, 0, tzinfo=SHANGHAI),
-    )
-    completion.task_waive(
-        actor=Actor(user=people.national), task=grassroots_task, unit=tree.xuanwu, reason="合并"
-    )
-    return running
 
 
 def _chart(body: str, key: str) -> dict[str, Any]:

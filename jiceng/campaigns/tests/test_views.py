@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from conftest import People, Tree, client_for
 from jiceng.campaigns import services
-from jiceng.campaigns.models import Campaign, Phase, Task, TaskCompletion, TaskProgressRollup
+from jiceng.campaigns.models import Campaign, Task, TaskCompletion, TaskProgressRollup
 from jiceng.core.actor import Actor
 from jiceng.core.tests.helpers import add_children, assert_queries_flat
 from jiceng.org.models import Unit
@@ -27,31 +27,6 @@ def _complete(unit: Unit, task: Task) -> str:
 
 def _waive(unit: Unit, task: Task) -> str:
     return reverse("campaigns:task_waive", kwargs={"pk": unit.pk, "task_pk": task.pk})
-
-
-@pytest.fixture
-def form_task(phases: list[Phase], tree: Tree, national_actor: Actor) -> Task:
-    return services.task_create(
-        actor=national_actor,
-        phase=phases[1],
-        owner_unit=tree.root,
-        data={"level": "grassroots", "title": "自查", "deadline": d(5, 31), "completion": "form"},
-    )
-
-
-@pytest.fixture
-def meeting_task(phases: list[Phase], tree: Tree, national_actor: Actor) -> Task:
-    return services.task_create(
-        actor=national_actor,
-        phase=phases[0],
-        owner_unit=tree.root,
-        data={
-            "level": "grassroots",
-            "title": "召开动员会",
-            "deadline": d(3, 20),
-            "completion": "meeting",
-        },
-    )
 
 
 @pytest.fixture
