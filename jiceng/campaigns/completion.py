@@ -28,6 +28,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jiceng.accounts.roles import Perm
+from jiceng.core import rollups
 from jiceng.core.actor import Actor
 from jiceng.core.audit import audit_record, snapshot
 from jiceng.core.errors import DomainError, ForbiddenAction
@@ -359,13 +360,18 @@ def refresh_on_time(task: Task, *, within: Unit | None = None) -> int:
         if is_now != was:
             (now_on_time if is_now else now_late).append((pk, unit_id))
     year = task.phase.campaign.year
+    provinces: set[int | None] = set()
     for changed, flag, sign in ((now_on_time, True, 1), (now_late, False, -1)):
         for start in range(0, len(changed), BATCH):
             batch = changed[start : start + BATCH]
             TaskCompletion.objects.filter(pk__in=[pk for pk, _unit in batch]).update(on_time=flag)
-            TaskProgressRollup.objects.filter(
+            rows = TaskProgressRollup.objects.filter(
                 unit_id__in=[unit for _pk, unit in batch], year=year, task=task
-            ).update(on_time=F("on_time") + sign, late=F("late") - sign)
+            )
+            provinces.update(rows.values_list("province_id", flat=True).distinct())
+            rows.update(on_time=F("on_time") + sign, late=F("late") - sign)
+    if provinces:
+        rollups.refresh_totals(TaskProgressRollup, provinces=provinces, years=[year])
     return len(now_on_time) + len(now_late)
 
 

@@ -116,7 +116,7 @@ class CampaignTasksMeasure(rollups.Measure[dict[int, TaskCounts]]):
                 **figures_of(state, on_time),
             }
 
-    def rebuild(
+    def rebuild_rows(
         self, *, units: QuerySet[Unit] | None = None, years: Sequence[int] | None = None
     ) -> int:
         """Make the rows of these units and years (all when None) equal to rows judged afresh

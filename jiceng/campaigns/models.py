@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from jiceng.core.files import DocumentField, RandomUploadTo
 from jiceng.core.locking import Locked
-from jiceng.core.rollups import SummaryRow
+from jiceng.core.rollups import ProvinceTotal, SummaryRow
 from jiceng.core.scope import ScopedQuerySet
 from jiceng.org.models import Level, Unit
 
@@ -31,9 +31,12 @@ PLAN_LEVELS = frozenset({Level.NATIONAL, Level.PROVINCE, Level.CITY})
 TASK_LEVELS = (Level.PROVINCE, Level.CITY, Level.GRASSROOTS, Level.BRANCH)
 
 
+_RANKS = {level: rank for rank, level in enumerate(Level.values)}
+
+
 def level_rank(level: str) -> int:
     """0 for the nation, growing downwards (`Level` lists the levels top to bottom)."""
-    return list(Level.values).index(level)
+    return _RANKS[level]
 
 
 class CampaignStatus(models.TextChoices):
@@ -369,6 +372,24 @@ class EvidenceFile(models.Model):
         return (self.file.name or "").rsplit(".", 1)[-1] in {"jpg", "png", "webp"}
 
 
+class TaskProgressProvinceTotal(ProvinceTotal):
+    """A province's subtree figures of one task (`TaskProgressRollup` summed over the units in
+    the province), so that the national progress reads one row per province and task."""
+
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="+")
+    done = models.IntegerField(default=0)
+    on_time = models.IntegerField(default=0)
+    late = models.IntegerField(default=0)
+    waived = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["year", "task", "province"], name="task_progress_total_key"
+            )
+        ]
+
+
 class TaskProgressRollup(SummaryRow):
     """A unit's own state of one task in the campaign's year (each figure 0 or 1: one
     completion per task and unit): done (of which on time or late) or waived. Expected counts
@@ -382,6 +403,7 @@ class TaskProgressRollup(SummaryRow):
 
     KEYS = ("task_id",)
     FIGURES = ("done", "on_time", "late", "waived")
+    TOTALS = TaskProgressProvinceTotal
 
     class Meta:
         constraints = [

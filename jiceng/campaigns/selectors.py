@@ -7,11 +7,11 @@ from functools import reduce
 from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet
-from django.db.models.functions import Substr
 from django.utils import timezone
 
 from jiceng.core import rollups
-from jiceng.org.anchors import ancestor_paths, child_path_length
+from jiceng.org.anchors import ancestor_paths
+from jiceng.org.counts import level_counts
 from jiceng.org.models import Unit
 
 from .measures import CAMPAIGN_TASKS, TaskCounts
@@ -155,9 +155,11 @@ def campaign_progress(campaign: Campaign, unit: Unit, *, by_task: bool = False) 
     own, and the local plans below it): expected, done, on time, late, waived, not done, and the
     deadline in force for the subtree; per
     child unit the same over all tasks with the reporting and on-time rates. Done figures come
-    from the `campaign_tasks` summary rows, expected ones from the tree (units at the task's
-    level in the subtree, within the area of the plan that added the task). Five queries, six
-    when a local plan below `unit` added tasks, however many children and units."""
+    from the `campaign_tasks` summary rows (province totals at the national root), expected ones
+    from the tree (units at the task's level in the subtree — `org.counts.level_counts`, cached
+    until the tree changes — within the area of the plan that added the task). Five queries
+    (four when the counts are cached), one more when a local plan below `unit` added tasks,
+    however many children and units."""
     rank = level_rank(unit.level)
     tasks = [
         t
@@ -179,17 +181,7 @@ def campaign_progress(campaign: Campaign, unit: Unit, *, by_task: bool = False) 
         children=children,
     )
     # Units per (child's path, level) in the subtree (the unit itself under its own path).
-    per_child: dict[tuple[str, str], int] = {}
-    if tasks:
-        for row in (
-            Unit.objects.filter(path__subtree=unit.path, level__in={t.level for t in tasks})
-            .annotate(prefix=Substr("path", 1, child_path_length(unit)))
-            .order_by()
-            .values("prefix", "level")
-            .annotate(n=Count("pk"))
-        ):
-            key = (row["prefix"], row["level"])
-            per_child[key] = per_child.get(key, 0) + row["n"]
+    per_child = level_counts(unit, {t.level for t in tasks})
     # Tasks of local plans below the unit: units at the level in the owner's subtree.
     below = [t for t in tasks if len(t.owner_unit.path) > len(unit.path)]
     local: dict[int, int] = {}

@@ -19,6 +19,13 @@ Four operations, the same for every measure:
 
 A measure describes its facts once (`facts`: a values queryset grouped by unit, year and keys,
 with the figures summed) and how rows become its typed figures (`combine`).
+
+A measure whose national page would otherwise sum one row per unit (the campaign's task
+progress: as many rows as task states) also keeps **province totals** (`SummaryRow.TOTALS`, a
+`ProvinceTotal` model): per (province, year, keys…) the sum of the rows of the province's
+subtree, moved by the same `apply_delta`, recomputed for some provinces by `refresh_totals`
+(after a rebuild, a bulk change, a unit move between provinces), checked by `differences`, and
+read by `read` at the national root: one row per province and key.
 """
 
 from abc import ABC, abstractmethod
@@ -26,7 +33,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar, Generic, TypeVar
 
-from django.db import IntegrityError, models, transaction
+from django.db import IntegrityError, connection, models, transaction
 from django.db.models import F, Q, QuerySet, Sum
 from django.db.models.functions import Substr
 
@@ -38,6 +45,18 @@ from .audit import audit_record
 from .scope import subtree_q
 
 T = TypeVar("T")
+
+
+class ProvinceTotal(models.Model):
+    """Base of a measure's province totals: per (province, year, keys…) the sum of the summary
+    rows of the units in the province's subtree. Subclasses add the same KEYS and FIGURES
+    columns as the measure's rows and a unique constraint on (province, year, *KEYS)."""
+
+    province = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+", db_index=False)
+    year = models.PositiveSmallIntegerField()
+
+    class Meta:
+        abstract = True
 
 
 class SummaryRow(models.Model):
@@ -59,6 +78,8 @@ class SummaryRow(models.Model):
     anchored_above_grassroots: ClassVar[bool] = True
     KEYS: ClassVar[tuple[str, ...]] = ()
     FIGURES: ClassVar[tuple[str, ...]] = ()
+    #: The province totals kept beside the rows, if the measure keeps them.
+    TOTALS: ClassVar[type[ProvinceTotal] | None] = None
 
     class Meta:
         abstract = True
@@ -108,10 +129,27 @@ class Measure(ABC, Generic[T]):
         """Rows that count at all (e.g. only checklist items still active)."""
         return Q()
 
+    def rebuild_rows(
+        self, *, units: QuerySet[Unit] | None = None, years: Sequence[int] | None = None
+    ) -> int:
+        """Make the rows of these units and years (all when None) equal to the facts; returns
+        the number of rows written (or, for a measure that writes only what differs, held)."""
+        return rebuild_from_facts(self, units=units, years=years)
+
     def rebuild(
         self, *, units: QuerySet[Unit] | None = None, years: Sequence[int] | None = None
     ) -> int:
-        return rebuild_from_facts(self, units=units, years=years)
+        """`rebuild_rows`, then the province totals of the provinces those units lie in."""
+        with transaction.atomic():
+            written = self.rebuild_rows(units=units, years=years)
+            if self.model.TOTALS is not None:
+                provinces = None
+                if units is not None:
+                    provinces = {
+                        a.province_id for a in anchors_of(units.only("pk", "path")).values()
+                    }
+                refresh_totals(self.model, provinces=provinces, years=years)
+        return written
 
 
 _MEASURES: dict[str, Measure[Any]] = {}
@@ -143,20 +181,94 @@ def apply_delta(
     if not deltas:
         return
     where = {"unit_id": unit_id, "year": year, **(keys or {})}
-    changes = {name: F(name) + value for name, value in deltas.items()}
-    if model._default_manager.filter(**where).update(**changes):
+    anchors = None
+    if not model._default_manager.filter(**where).update(**_moved_by(deltas)):
+        anchors = anchors_of(Unit.objects.filter(pk=unit_id))[unit_id]
+        _upsert(
+            model,
+            where,
+            deltas,
+            province_id=anchors.province_id,
+            grassroots_id=anchors.grassroots_id,
+        )
+    if model.TOTALS is not None:
+        # After the unit's row: a concurrent `refresh_totals` either sees this row's change
+        # and waits for this transaction's lock on the total, or misses both.
+        if anchors is None:
+            anchors = anchors_of(Unit.objects.filter(pk=unit_id))[unit_id]
+        if anchors.province_id is not None:
+            where = {"province_id": anchors.province_id, "year": year, **(keys or {})}
+            if not model.TOTALS._default_manager.filter(**where).update(**_moved_by(deltas)):
+                _upsert(model.TOTALS, where, deltas)
+
+
+def follow_unit_move(*, unit: Unit, previous_province_id: int | None = None, **_: object) -> None:
+    """After `unit` moved (`org.anchors.unit_moved`; its rows' anchors are rewritten): the
+    province totals of the province it left and the one it joined, when they differ."""
+    province_id = anchors_of(Unit.objects.filter(pk=unit.pk))[unit.pk].province_id
+    if province_id == previous_province_id:
         return
-    anchors = anchors_of(Unit.objects.filter(pk=unit_id))[unit_id]
+    for measure in _MEASURES.values():
+        if measure.model.TOTALS is not None:
+            refresh_totals(measure.model, provinces=[previous_province_id, province_id])
+
+
+def _moved_by(deltas: Mapping[str, int]) -> dict[str, Any]:
+    return {name: F(name) + value for name, value in deltas.items()}
+
+
+def _upsert(
+    model: type[models.Model], where: Mapping[str, Any], deltas: Mapping[str, int], **extra: Any
+) -> None:
+    """Create the row `where` with `deltas` as its figures; when another writer created it
+    meanwhile, add to theirs."""
     try:
         with transaction.atomic():
-            model._default_manager.create(
-                **where,
-                province_id=anchors.province_id,
-                grassroots_id=anchors.grassroots_id,
-                **deltas,
-            )
-    except IntegrityError:  # created meanwhile by another writer: add to theirs
-        model._default_manager.filter(**where).update(**changes)
+            model._default_manager.create(**where, **extra, **deltas)
+    except IntegrityError:
+        model._default_manager.filter(**where).update(**_moved_by(deltas))
+
+
+def refresh_totals(
+    model: type[SummaryRow],
+    *,
+    provinces: Iterable[int | None] | None = None,
+    years: Sequence[int] | None = None,
+) -> int:
+    """Recompute the province totals of these provinces and years (all when None) from the
+    summary rows: one DELETE and one grouped INSERT … SELECT. For set-based changes to the rows
+    (a rebuild, a deadline that re-judges many units, a unit moved to another province);
+    single changes go through `apply_delta`. Returns the number of totals written."""
+    totals = model.TOTALS
+    if totals is None:
+        return 0
+    stored = totals._default_manager.all()
+    rows = model._default_manager.filter(province_id__isnull=False)
+    if provinces is not None:
+        chosen = sorted({p for p in provinces if p is not None})
+        if not chosen:
+            return 0
+        stored = stored.filter(province_id__in=chosen)
+        rows = rows.filter(province_id__in=chosen)
+    if years is not None:
+        stored = stored.filter(year__in=list(years))
+        rows = rows.filter(year__in=list(years))
+    names = ("province_id", "year", *model.KEYS)
+    grouped = rows.order_by().values(*names).annotate(**_sums(model))
+    select, params = grouped.query.sql_with_params()
+    columns = ", ".join(
+        totals._meta.get_field(name.removesuffix("_id")).column
+        if name.endswith("_id")
+        else totals._meta.get_field(name).column
+        for name in (*names, *model.FIGURES)
+    )
+    with transaction.atomic(), connection.cursor() as cursor:
+        stored.delete()
+        cursor.execute(
+            f"INSERT INTO {totals._meta.db_table} ({columns}) {select}",
+            params,
+        )
+        return int(cursor.rowcount)
 
 
 def rebuild_from_facts(
@@ -202,7 +314,9 @@ def differences(measure: Measure[Any]) -> list[tuple[tuple[Any, ...], Any, Any]]
     model = measure.model
     columns = ("unit_id", "year", *model.KEYS)
 
-    def index(rows: Iterable[Mapping[str, Any]]) -> dict[tuple[Any, ...], tuple[int, ...]]:
+    def index(
+        rows: Iterable[Mapping[str, Any]], columns: Sequence[str] = columns
+    ) -> dict[tuple[Any, ...], tuple[int, ...]]:
         result = {}
         for row in rows:
             figures = tuple(int(row[name] or 0) for name in model.FIGURES)
@@ -212,11 +326,37 @@ def differences(measure: Measure[Any]) -> list[tuple[tuple[Any, ...], Any, Any]]
 
     stored = index(model._default_manager.values(*columns, *model.FIGURES))
     computed = index(measure.facts(units=None))
-    return [
+    found = [
         (key, stored.get(key), computed.get(key))
         for key in sorted(set(stored) | set(computed), key=repr)
         if stored.get(key) != computed.get(key)
     ]
+    if model.TOTALS is not None:
+        # The province totals against the sums of the stored rows, keyed ("totals", province…).
+        names = ("totals", "province_id", "year", *model.KEYS)
+        kept = index(
+            (
+                {"totals": "totals", **row}
+                for row in model.TOTALS._default_manager.values(*names[1:], *model.FIGURES)
+            ),
+            names,
+        )
+        summed = index(
+            (
+                {"totals": "totals", **_unprefixed(model, row)}
+                for row in model._default_manager.filter(province_id__isnull=False)
+                .order_by()
+                .values(*names[1:])
+                .annotate(**_sums(model))
+            ),
+            names,
+        )
+        found += [
+            (key, kept.get(key), summed.get(key))
+            for key in sorted(set(kept) | set(summed), key=repr)
+            if kept.get(key) != summed.get(key)
+        ]
+    return found
 
 
 def rebuild(
@@ -278,10 +418,19 @@ def _grouped(
     measure: Measure[Any], rows: QuerySet[Any], key: str
 ) -> dict[Any, list[dict[str, Any]]]:
     """Rows summed per (key, KEYS…), gathered per key value."""
-    model = measure.model
+    return _gather(measure, _summed(measure, rows, key), key)
+
+
+def _summed(measure: Measure[Any], rows: QuerySet[Any], key: str) -> QuerySet[Any]:
+    return rows.order_by().values(key, *measure.model.KEYS).annotate(**_sums(measure.model))
+
+
+def _gather(
+    measure: Measure[Any], summed: Iterable[dict[str, Any]], key: str
+) -> dict[Any, list[dict[str, Any]]]:
     grouped: dict[Any, list[dict[str, Any]]] = {}
-    for row in rows.order_by().values(key, *model.KEYS).annotate(**_sums(model)):
-        grouped.setdefault(row.pop(key), []).append(_unprefixed(model, row))
+    for row in summed:
+        grouped.setdefault(row.pop(key), []).append(_unprefixed(measure.model, row))
     return grouped
 
 
@@ -302,7 +451,23 @@ def read(
     if where is not None:
         rows = rows.filter(where)
     if unit.level == Level.NATIONAL:
-        grouped = _grouped(measure, rows, "province_id")
+        if _reads_totals(measure):
+            # One row per province and key instead of one per unit; the national unit's own
+            # rows (no province) beside them.
+            assert measure.model.TOTALS is not None
+            totals = measure.model.TOTALS._default_manager.filter(_year_q(measure, year))
+            if where is not None:
+                totals = totals.filter(where)
+            own = rows.filter(province_id__isnull=True)
+            grouped = _gather(
+                measure,
+                _summed(measure, totals, "province_id").union(
+                    _summed(measure, own, "province_id"), all=True
+                ),
+                "province_id",
+            )
+        else:
+            grouped = _grouped(measure, rows, "province_id")
         per_child = {child.pk: grouped.get(child.pk, []) for child in children}
         own_rows = grouped.get(None, [])
         child_rows = {child.path: per_child[child.pk] for child in children}
@@ -326,6 +491,12 @@ def read(
             for child in children
         ],
     )
+
+
+def _reads_totals(measure: Measure[Any]) -> bool:
+    """Whether national reads may take the province totals: the measure keeps them and counts
+    every row (a `rows_filter` may name columns the totals do not have)."""
+    return measure.model.TOTALS is not None and measure.rows_filter() == Q()
 
 
 def _has_figures(measure: Measure[Any], rows: Iterable[Mapping[str, Any]]) -> bool:
@@ -371,6 +542,9 @@ def subtree_figures(
             )
             result.update({u.pk: measure.combine(grouped.get(u.pk, [])) for u in group})
         elif level == Level.PROVINCE and all(u.level == level for u in group):
+            if _reads_totals(measure):
+                assert model.TOTALS is not None
+                base = model.TOTALS._default_manager.filter(_year_q(measure, year))
             grouped = _grouped(
                 measure, base.filter(province_id__in=[u.pk for u in group]), "province_id"
             )

@@ -107,7 +107,7 @@ class DuesMeasure(engine.Measure[CollectionRate]):
     def combine(self, rows: Iterable[Mapping[str, Any]]) -> CollectionRate:
         return sum((CollectionRate.from_row(row) for row in rows), CollectionRate())
 
-    def rebuild(
+    def rebuild_rows(
         self, *, units: QuerySet[Unit] | None = None, years: Sequence[int] | None = None
     ) -> int:
         if units is None:

@@ -23,7 +23,8 @@ if TYPE_CHECKING:
     from .models import Unit
 
 #: Sent after a unit and its subtree moved and every anchored model was rewritten
-#: (inside the move's transaction). Arguments: `unit` (refreshed, at its new place).
+#: (inside the move's transaction). Arguments: `unit` (refreshed, at its new place) and
+#: `previous_province_id` (the province it was in; None for a province or the root).
 unit_moved = Signal()
 
 

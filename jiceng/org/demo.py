@@ -23,6 +23,7 @@ from jiceng.accounts.roles import Role
 from jiceng.core.actor import Actor
 from jiceng.core.audit import audit_record
 
+from .counts import tree_changed
 from .models import (
     Duty,
     Employment,
@@ -194,6 +195,7 @@ def _children_paths(parent: Unit, count: int) -> Iterator[str]:
 
 def _bulk(units: list[Unit]) -> list[Unit]:
     Unit.objects.bulk_create(units, batch_size=2000)
+    tree_changed()  # no save signals for a bulk insert
     if units and units[0].pk is None:  # databases that do not return ids
         by_code = dict(
             Unit.objects.filter(code__in=[u.code for u in units]).values_list("code", "pk")

@@ -13,7 +13,8 @@ from jiceng.core.errors import ForbiddenAction
 from jiceng.core.locking import delete_locked, save_locked
 from jiceng.core.scope import authorize
 
-from .anchors import rewrite_anchors, unit_moved
+from .anchors import anchors_of_unit, rewrite_anchors, unit_moved
+from .counts import tree_changed
 from .models import ALLOWED_PARENT_LEVELS, Level, Unit, Venue, VenuePhoto
 from .models.profile import ProfileItem
 from .signals import profile_changed
@@ -120,6 +121,7 @@ def unit_move(*, actor: Actor, unit: Unit, new_parent: Unit) -> Unit:
         if unit.parent_id == new_parent.pk:
             return unit
         before = snapshot(unit, Unit.AUDITED_FIELDS)
+        previous_province_id = anchors_of_unit(unit).province_id
         Unit.objects.move(unit, new_parent, "last-child")
         unit.refresh_from_db()
         Unit.objects.filter(pk=unit.pk).update(parent=new_parent)
@@ -127,7 +129,8 @@ def unit_move(*, actor: Actor, unit: Unit, new_parent: Unit) -> Unit:
         # Fact tables carry their province and association ids: rewrite them for the subtree,
         # then let consumers with more to do (dues standards from new ancestors) follow.
         rewrite_anchors(unit)
-        unit_moved.send(sender=Unit, unit=unit)
+        tree_changed()
+        unit_moved.send(sender=Unit, unit=unit, previous_province_id=previous_province_id)
         audit_record(
             actor=actor,
             action="unit.move",

@@ -5,8 +5,11 @@ import pytest
 
 from conftest import People, Tree
 from jiceng.campaigns import completion, services
-from jiceng.campaigns.models import Campaign, Phase, Task
+from jiceng.campaigns.models import Campaign, Phase, Task, TaskProgressRollup
+from jiceng.core import rollups
 from jiceng.core.actor import Actor
+from jiceng.core.tests.helpers import add_children
+from jiceng.org.models import Unit
 
 SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
 
@@ -139,3 +142,27 @@ def progressed(running: Campaign, grassroots_task: Task, tree: Tree, people: Peo
         actor=Actor(user=people.national), task=grassroots_task, unit=tree.xuanwu, reason="合并"
     )
     return running
+
+
+def add_associations_with_progress(parent: Unit, task: Task, n: int) -> None:
+    """`n` new associations under `parent`, each with `task` done (every other one late), their
+    summary rows written in bulk and the province's totals refreshed."""
+    units = add_children(parent, n)
+    province_id = Unit.objects.get(path=parent.path[:8]).pk
+    TaskProgressRollup.objects.bulk_create(
+        [
+            TaskProgressRollup(
+                unit=u,
+                year=task.phase.campaign.year,
+                province_id=province_id,
+                grassroots=u,
+                task=task,
+                done=1,
+                on_time=i % 2,
+                late=1 - i % 2,
+            )
+            for i, u in enumerate(units)
+        ],
+        batch_size=500,
+    )
+    rollups.refresh_totals(TaskProgressRollup, provinces=[province_id])

@@ -19,7 +19,7 @@ from jiceng.core.models import AuditEntry
 from jiceng.core.tests.helpers import add_children, assert_queries_flat
 from jiceng.org.models import Unit
 
-from .conftest import SHANGHAI, d
+from .conftest import SHANGHAI, add_associations_with_progress, d
 
 HUGE = "9223372036854775808"  # 2**63: one past the largest key
 
@@ -246,27 +246,6 @@ def test_progress_of_a_campaign_not_seen_from_the_unit_is_404(
     assert client.get(_progress(anhui_campaign), {"unit": tree.jiangsu.pk}).status_code == 404
 
 
-def _add_associations_with_progress(parent: Unit, task: Task, n: int) -> None:
-    units = add_children(parent, n)
-    province_id = Unit.objects.get(path=parent.path[:8]).pk
-    TaskProgressRollup.objects.bulk_create(
-        [
-            TaskProgressRollup(
-                unit=u,
-                year=2009,
-                province_id=province_id,
-                grassroots=u,
-                task=task,
-                done=1,
-                on_time=i % 2,
-                late=1 - i % 2,
-            )
-            for i, u in enumerate(units)
-        ],
-        batch_size=500,
-    )
-
-
 @pytest.mark.parametrize("unit_name", ["root", "anhui", "hefei"])
 def test_progress_query_count_is_flat_from_10_to_1000_children(
     live: Campaign, form_task: Task, tree: Tree, people: People, unit_name: str
@@ -276,7 +255,7 @@ def test_progress_query_count_is_flat_from_10_to_1000_children(
     assert_queries_flat(
         client,
         url,
-        lambda n: _add_associations_with_progress(tree.hefei, form_task, n),
+        lambda n: add_associations_with_progress(tree.hefei, form_task, n),
         label=unit_name,
     )
     body = client.get(url).json()

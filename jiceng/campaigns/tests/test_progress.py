@@ -4,12 +4,13 @@ DHIS2's reporting and on-time rates, in a fixed number of queries."""
 import pytest
 from django.core.management import call_command
 from django.db import connection
+from django.db.models import F
 from django.test.utils import CaptureQueriesContext
 
 from conftest import People, Tree
 from jiceng.campaigns import completion, selectors, services
 from jiceng.campaigns.measures import CAMPAIGN_TASKS
-from jiceng.campaigns.models import Campaign, Task, TaskProgressRollup
+from jiceng.campaigns.models import Campaign, Task, TaskProgressProvinceTotal, TaskProgressRollup
 from jiceng.core import rollups
 from jiceng.core.actor import Actor
 from jiceng.core.tests.helpers import add_children
@@ -93,9 +94,28 @@ def test_rebuild_rollups_check_covers_the_measure(
     TaskProgressRollup.objects.filter(unit_id=tree.baohe.pk).update(on_time=1, late=0)
     with pytest.raises(SystemExit):
         call_command("rebuild_rollups", "--check", "--measure", "campaign_tasks")
-    assert "1 difference(s)" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    # The unit's row and its province's total: both differ from what the facts give.
+    assert "2 difference(s)" in out and "('totals', " in out
     call_command("rebuild_rollups", "--measure", "campaign_tasks")
     assert rollups.differences(CAMPAIGN_TASKS) == []
+
+
+def test_the_national_progress_reads_province_totals(
+    progressed: Campaign, grassroots_task: Task, tree: Tree
+):
+    def anhui_done() -> int:
+        national = selectors.campaign_progress(progressed, tree.root)
+        return next(r.progress.done for r in national.children if r.unit == tree.anhui)
+
+    done = anhui_done()
+    assert done == selectors.campaign_progress(progressed, tree.anhui).total.done > 0
+    totals = TaskProgressProvinceTotal.objects.filter(province=tree.anhui, task=grassroots_task)
+    totals.update(done=F("done") + 5)
+    assert anhui_done() == done + 5  # one row per province, not every unit's
+    assert rollups.differences(CAMPAIGN_TASKS) != []
+    rollups.refresh_totals(TaskProgressRollup, provinces=[tree.anhui.pk])
+    assert anhui_done() == done and rollups.differences(CAMPAIGN_TASKS) == []
 
 
 def _queries(campaign: Campaign, unit: Unit) -> int:

@@ -9,12 +9,12 @@ from django.urls import reverse
 
 from conftest import People, Tree, client_for
 from jiceng.campaigns import services
-from jiceng.campaigns.models import Campaign, Task, TaskCompletion, TaskProgressRollup
+from jiceng.campaigns.models import Campaign, Task, TaskCompletion
 from jiceng.core.actor import Actor
-from jiceng.core.tests.helpers import add_children, assert_queries_flat
+from jiceng.core.tests.helpers import assert_queries_flat
 from jiceng.org.models import Unit
 
-from .conftest import d
+from .conftest import add_associations_with_progress, d
 
 
 def _tab(unit: Unit) -> str:
@@ -156,27 +156,6 @@ def test_same_figures_at_each_step(tree: Tree, people: People, tab, form_task: T
         assert 'data-testid="campaign-tasks"' in body
 
 
-def _add_associations_with_progress(parent: Unit, task: Task, n: int) -> None:
-    units = add_children(parent, n)
-    province_id = Unit.objects.get(path=parent.path[:8]).pk
-    TaskProgressRollup.objects.bulk_create(
-        [
-            TaskProgressRollup(
-                unit=u,
-                year=2009,
-                province_id=province_id,
-                grassroots=u,
-                task=task,
-                done=1,
-                on_time=i % 2,
-                late=1 - i % 2,
-            )
-            for i, u in enumerate(units)
-        ],
-        batch_size=500,
-    )
-
-
 @pytest.mark.parametrize("unit_name", ["root", "anhui", "hefei"])
 def test_campaign_tab_query_count_is_flat_from_10_to_1000_children(
     tree: Tree, people: People, tab, form_task: Task, unit_name: str
@@ -185,7 +164,7 @@ def test_campaign_tab_query_count_is_flat_from_10_to_1000_children(
     assert_queries_flat(
         client,
         _tab(getattr(tree, unit_name)),
-        lambda n: _add_associations_with_progress(tree.hefei, form_task, n),
+        lambda n: add_associations_with_progress(tree.hefei, form_task, n),
         label=unit_name,
     )
 

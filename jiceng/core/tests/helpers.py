@@ -7,6 +7,7 @@ from typing import Any
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from jiceng.org.counts import tree_changed
 from jiceng.org.models import Level, Unit
 
 
@@ -30,6 +31,7 @@ def add_children(parent: Unit, n: int, *, level: str = Level.GRASSROOTS) -> list
         batch_size=500,
     )
     Unit.objects.filter(pk=parent.pk).update(numchild=start + n)
+    tree_changed()
     return units
 
 
