@@ -11,7 +11,7 @@ above it waives the task for it with a reason; either can be reopened.
   `task_override_deadline`, removing a local deadline) `refresh_on_time` re-judges the
   completions it concerns.
 
-Every write moves the `campaign_tasks` summary rows by its delta (`measures.py`) inside its
+Every write moves the `campaign_tasks` province totals by its delta (`measures.py`) inside its
 transaction and is audited.
 """
 
@@ -23,7 +23,6 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -44,7 +43,6 @@ from .models import (
     EvidenceFile,
     Task,
     TaskCompletion,
-    TaskProgressRollup,
 )
 
 #: The most evidence (as JSON) a form or meeting task keeps; files are `EvidenceFile` rows.
@@ -145,6 +143,7 @@ def _new_row(task: Task, unit: Unit, **fields: Any) -> TaskCompletion:
     return TaskCompletion.objects.create(
         task=task,
         unit=unit,
+        year=task.phase.campaign.year,
         province_id=anchors.province_id,
         grassroots_id=anchors.grassroots_id,
         **fields,
@@ -353,25 +352,26 @@ def refresh_on_time(task: Task, *, within: Unit | None = None) -> int:
         done = done.filter(unit__path__subtree=within.path)
     now_on_time: list[tuple[int, int]] = []
     now_late: list[tuple[int, int]] = []
-    for pk, unit_id, path, done_at, was in done.values_list(
-        "pk", "unit_id", "unit__path", "done_at", "on_time"
+    for pk, province_id, path, done_at, was in done.values_list(
+        "pk", "province_id", "unit__path", "done_at", "on_time"
     ):
         is_now = is_on_time(done_at, deadline_in_force(task.deadline, overrides, path))
         if is_now != was:
-            (now_on_time if is_now else now_late).append((pk, unit_id))
-    year = task.phase.campaign.year
+            (now_on_time if is_now else now_late).append((pk, province_id))
     provinces: set[int | None] = set()
-    for changed, flag, sign in ((now_on_time, True, 1), (now_late, False, -1)):
+    for changed, flag in ((now_on_time, True), (now_late, False)):
         for start in range(0, len(changed), BATCH):
             batch = changed[start : start + BATCH]
-            TaskCompletion.objects.filter(pk__in=[pk for pk, _unit in batch]).update(on_time=flag)
-            rows = TaskProgressRollup.objects.filter(
-                unit_id__in=[unit for _pk, unit in batch], year=year, task=task
+            TaskCompletion.objects.filter(pk__in=[pk for pk, _province in batch]).update(
+                on_time=flag
             )
-            provinces.update(rows.values_list("province_id", flat=True).distinct())
-            rows.update(on_time=F("on_time") + sign, late=F("late") - sign)
+            provinces.update(province for _pk, province in batch)
     if provinces:
-        rollups.refresh_totals(TaskProgressRollup, provinces=provinces, years=[year])
+        # The completions' counts follow `on_time` (generated columns); their provinces'
+        # totals are summed afresh.
+        rollups.refresh_totals(
+            TaskCompletion, provinces=provinces, years=[task.phase.campaign.year]
+        )
     return len(now_on_time) + len(now_late)
 
 

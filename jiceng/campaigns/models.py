@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from jiceng.core.files import DocumentField, RandomUploadTo
 from jiceng.core.locking import Locked
-from jiceng.core.rollups import ProvinceTotal, SummaryRow
+from jiceng.core.rollups import ProvinceTotal, Rows
 from jiceng.core.scope import ScopedQuerySet
 from jiceng.org.models import Level, Unit
 
@@ -241,12 +241,43 @@ class CompletionState(models.TextChoices):
     WAIVED = "waived", _("Waived")
 
 
-class TaskCompletion(models.Model):
+def _counts(condition: Q) -> models.GeneratedField:
+    return models.GeneratedField(
+        expression=models.Case(models.When(condition, then=1), default=0),
+        output_field=models.IntegerField(),
+        db_persist=True,
+    )
+
+
+class TaskProgressProvinceTotal(ProvinceTotal):
+    """A province's figures of one task: the task completions of the units in its subtree,
+    summed (`TaskCompletion`'s counts), so that the national progress reads one row per province
+    and task. Kept by the roll-up engine (`core/rollups.py`)."""
+
+    task = models.ForeignKey("Task", on_delete=models.CASCADE, related_name="+")
+    done_count = models.IntegerField(default=0)
+    on_time_count = models.IntegerField(default=0)
+    late_count = models.IntegerField(default=0)
+    waived_count = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["year", "task", "province"], name="task_progress_total_key"
+            )
+        ]
+
+
+class TaskCompletion(Rows):
     """A unit's state of one task: done (who, when, the evidence) or waived by a unit above it
     (who, why). No row: not done yet. Always of the task itself, never of a local deadline row.
 
-    `on_time` is kept for the progress deltas: done on or before the deadline in force for the
+    `on_time` is kept for the progress figures: done on or before the deadline in force for the
     unit, compared as a date in Asia/Shanghai; the services re-evaluate it when a deadline moves.
+
+    The campaign's progress (`measures.CAMPAIGN_TASKS`) reads these rows as they are — one per
+    unit and task, its figures as counts the database computes (`done_count` … 0 or 1) — and
+    the province totals kept beside them: a summary table would repeat this one row for row.
     """
 
     task = models.ForeignKey(
@@ -296,8 +327,18 @@ class TaskCompletion(models.Model):
         db_index=False,
     )
     waived_reason = models.TextField(_("reason for waiving"), blank=True)
+    #: The campaign's year (the task's, kept here for the roll-up engine's reads).
+    year = models.PositiveSmallIntegerField(_("year"))
+    done_count = _counts(Q(state="done"))
+    on_time_count = _counts(Q(state="done", on_time=True))
+    late_count = _counts(Q(state="done", on_time=False))
+    waived_count = _counts(Q(state="waived"))
 
     anchored = True
+    KEYS = ("task_id",)
+    FIGURES = ("done_count", "on_time_count", "late_count", "waived_count")
+    TOTALS = TaskProgressProvinceTotal
+    ROWS_ARE_FACTS = True
 
     objects = ScopedQuerySet.as_manager()
 
@@ -328,8 +369,34 @@ class TaskCompletion(models.Model):
         ]
         indexes = [
             models.Index(fields=["unit", "task"], name="task_completion_unit_task"),
-            models.Index(fields=["province", "task"], name="task_completion_prov_task"),
-            models.Index(fields=["grassroots", "task"], name="task_completion_gr_task"),
+            # The progress of a province's or an association's subtree read from the index
+            # alone (the counts and the unit, for grouping per child).
+            models.Index(
+                fields=[
+                    "province",
+                    "year",
+                    "task",
+                    "done_count",
+                    "on_time_count",
+                    "late_count",
+                    "waived_count",
+                    "unit",
+                ],
+                name="task_completion_prov_cov",
+            ),
+            models.Index(
+                fields=[
+                    "grassroots",
+                    "year",
+                    "task",
+                    "done_count",
+                    "on_time_count",
+                    "late_count",
+                    "waived_count",
+                    "unit",
+                ],
+                name="task_completion_gr_cov",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -370,54 +437,3 @@ class EvidenceFile(models.Model):
     def is_image(self) -> bool:
         """Stored under the extension of its detected type (`RandomUploadTo`)."""
         return (self.file.name or "").rsplit(".", 1)[-1] in {"jpg", "png", "webp"}
-
-
-class TaskProgressProvinceTotal(ProvinceTotal):
-    """A province's subtree figures of one task (`TaskProgressRollup` summed over the units in
-    the province), so that the national progress reads one row per province and task."""
-
-    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="+")
-    done = models.IntegerField(default=0)
-    on_time = models.IntegerField(default=0)
-    late = models.IntegerField(default=0)
-    waived = models.IntegerField(default=0)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(
-                fields=["year", "task", "province"], name="task_progress_total_key"
-            )
-        ]
-
-
-class TaskProgressRollup(SummaryRow):
-    """A unit's own state of one task in the campaign's year (each figure 0 or 1: one
-    completion per task and unit): done (of which on time or late) or waived. Expected counts
-    are read from the tree, not stored."""
-
-    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="+")
-    done = models.IntegerField(default=0)
-    on_time = models.IntegerField(default=0)
-    late = models.IntegerField(default=0)
-    waived = models.IntegerField(default=0)
-
-    KEYS = ("task_id",)
-    FIGURES = ("done", "on_time", "late", "waived")
-    TOTALS = TaskProgressProvinceTotal
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(
-                fields=["unit", "year", "task"], name="task_progress_unit_year_task"
-            )
-        ]
-        indexes = [
-            models.Index(
-                fields=["year", "province", "task", "done", "on_time", "late", "waived"],
-                name="task_progress_year_prov_cov",
-            ),
-            models.Index(
-                fields=["grassroots", "year", "task", "done", "on_time", "late", "waived"],
-                name="task_progress_gr_year_cov",
-            ),
-        ]

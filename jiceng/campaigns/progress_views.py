@@ -67,7 +67,6 @@ def _children_chart(
     children = [line for line in report.progress.children if line.progress.expected]
     if not children:
         return None
-    campaign = report.progress.campaign
     return charts.BarChart(
         key="children",
         title=_("Reporting and on-time rate by unit"),

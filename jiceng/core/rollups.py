@@ -42,6 +42,7 @@ from jiceng.org.models import Level, Unit
 
 from .actor import Actor
 from .audit import audit_record
+from .bulk import columns_of, insert_rows
 from .scope import subtree_q
 
 T = TypeVar("T")
@@ -59,8 +60,32 @@ class ProvinceTotal(models.Model):
         abstract = True
 
 
-class SummaryRow(models.Model):
-    """Base of every measure's summary table: one row per (unit, year, keys…) with the figures of
+class Rows(models.Model):
+    """What the engine needs of the model a measure reads per unit: `unit`, `year`, `province`
+    and `grassroots` columns, the KEYS and FIGURES columns, and these class attributes.
+
+    Usually a `SummaryRow` table the engine keeps. A measure whose facts are one row per unit
+    and key already (a unit's state of a campaign task) may read the fact table itself, its
+    figures computed by the database (generated columns), and say `ROWS_ARE_FACTS`: a second
+    table would repeat it row for row. The engine then never writes those rows; deltas move
+    only the province totals, and a rebuild repairs what the measure derives in its facts."""
+
+    anchored: ClassVar[bool] = True
+    #: Units above the grassroots level have rows too (a city's own activities).
+    anchored_above_grassroots: ClassVar[bool] = True
+    KEYS: ClassVar[tuple[str, ...]] = ()
+    FIGURES: ClassVar[tuple[str, ...]] = ()
+    #: The province totals kept beside the rows, if the measure keeps them.
+    TOTALS: ClassVar[type[ProvinceTotal] | None] = None
+    #: The rows are the facts (see above).
+    ROWS_ARE_FACTS: ClassVar[bool] = False
+
+    class Meta:
+        abstract = True
+
+
+class SummaryRow(Rows):
+    """Base of a measure's summary table: one row per (unit, year, keys…) with the figures of
     the unit's own facts, and the unit's anchors. Subclasses add `KEYS` and `FIGURES` columns and
     a unique constraint on (unit, year, *KEYS)."""
 
@@ -72,14 +97,6 @@ class SummaryRow(models.Model):
     grassroots = models.ForeignKey(
         Unit, on_delete=models.CASCADE, related_name="+", db_index=False, null=True
     )
-
-    anchored: ClassVar[bool] = True
-    #: Units above the grassroots level have rows too (a city's own activities).
-    anchored_above_grassroots: ClassVar[bool] = True
-    KEYS: ClassVar[tuple[str, ...]] = ()
-    FIGURES: ClassVar[tuple[str, ...]] = ()
-    #: The province totals kept beside the rows, if the measure keeps them.
-    TOTALS: ClassVar[type[ProvinceTotal] | None] = None
 
     class Meta:
         abstract = True
@@ -112,7 +129,7 @@ class Measure(ABC, Generic[T]):
     """What one measure is. Subclasses set `name`, `model`, and define `facts` and `combine`."""
 
     name: ClassVar[str]
-    model: ClassVar[type[SummaryRow]]
+    model: ClassVar[type[Rows]]
     #: Figures of year Y count the facts of every year up to Y (rules adopted by then).
     cumulative: ClassVar[bool] = False
 
@@ -168,7 +185,7 @@ def measures() -> dict[str, Measure[Any]]:
 
 
 def apply_delta(
-    model: type[SummaryRow],
+    model: type[Rows],
     *,
     unit_id: int,
     year: int,
@@ -176,13 +193,16 @@ def apply_delta(
     **deltas: int,
 ) -> None:
     """Move the row of (unit, year, keys) by `deltas`, creating it (with the unit's anchors) when
-    missing. The caller holds the transaction of the fact change."""
+    missing, and the province's total the same. The caller holds the transaction of the fact
+    change (and, when the rows are the facts, has changed the row already)."""
     deltas = {name: value for name, value in deltas.items() if value}
     if not deltas:
         return
     where = {"unit_id": unit_id, "year": year, **(keys or {})}
     anchors = None
-    if not model._default_manager.filter(**where).update(**_moved_by(deltas)):
+    if model.ROWS_ARE_FACTS:
+        pass  # the service changed the fact row itself
+    elif not _manager(model).filter(**where).update(**_moved_by(deltas)):
         anchors = anchors_of(Unit.objects.filter(pk=unit_id))[unit_id]
         _upsert(
             model,
@@ -198,8 +218,32 @@ def apply_delta(
             anchors = anchors_of(Unit.objects.filter(pk=unit_id))[unit_id]
         if anchors.province_id is not None:
             where = {"province_id": anchors.province_id, "year": year, **(keys or {})}
-            if not model.TOTALS._default_manager.filter(**where).update(**_moved_by(deltas)):
+            if not _manager(model.TOTALS).filter(**where).update(**_moved_by(deltas)):
                 _upsert(model.TOTALS, where, deltas)
+
+
+def replace_totals(
+    model: type[Rows], rows: Iterable[Mapping[str, Any]], *, years: Sequence[int] | None = None
+) -> int:
+    """Replace the province totals of these years (all when None) by `rows` (each with
+    `province_id`, `year`, the KEYS and the FIGURES), for a measure that summed them itself in
+    the same pass that checked its rows (a full rebuild). Rows of no province or no figures are
+    left out. Returns the number written."""
+    totals = model.TOTALS
+    assert totals is not None
+    stored = _manager(totals).all()
+    if years is not None:
+        stored = stored.filter(year__in=list(years))
+    names = ("province_id", "year", *model.KEYS, *model.FIGURES)
+    values = [
+        tuple(row[name] for name in names)
+        for row in rows
+        if row["province_id"] is not None and any(row[name] for name in model.FIGURES)
+    ]
+    with transaction.atomic():
+        stored.delete()
+        insert_rows(connection, totals, names, values)
+    return len(values)
 
 
 def follow_unit_move(*, unit: Unit, previous_province_id: int | None = None, **_: object) -> None:
@@ -213,6 +257,13 @@ def follow_unit_move(*, unit: Unit, previous_province_id: int | None = None, **_
             refresh_totals(measure.model, provinces=[previous_province_id, province_id])
 
 
+def _manager(model: type[models.Model] | None) -> Any:
+    """A row model's manager, for lookups on the columns every `Rows` model has (the type
+    checker sees only the abstract base's)."""
+    assert model is not None
+    return model._default_manager
+
+
 def _moved_by(deltas: Mapping[str, int]) -> dict[str, Any]:
     return {name: F(name) + value for name, value in deltas.items()}
 
@@ -224,13 +275,13 @@ def _upsert(
     meanwhile, add to theirs."""
     try:
         with transaction.atomic():
-            model._default_manager.create(**where, **extra, **deltas)
+            _manager(model).create(**where, **extra, **deltas)
     except IntegrityError:
-        model._default_manager.filter(**where).update(**_moved_by(deltas))
+        _manager(model).filter(**where).update(**_moved_by(deltas))
 
 
 def refresh_totals(
-    model: type[SummaryRow],
+    model: type[Rows],
     *,
     provinces: Iterable[int | None] | None = None,
     years: Sequence[int] | None = None,
@@ -242,8 +293,8 @@ def refresh_totals(
     totals = model.TOTALS
     if totals is None:
         return 0
-    stored = totals._default_manager.all()
-    rows = model._default_manager.filter(province_id__isnull=False)
+    stored = _manager(totals).all()
+    rows = _manager(model).filter(province_id__isnull=False)
     if provinces is not None:
         chosen = sorted({p for p in provinces if p is not None})
         if not chosen:
@@ -256,12 +307,7 @@ def refresh_totals(
     names = ("province_id", "year", *model.KEYS)
     grouped = rows.order_by().values(*names).annotate(**_sums(model))
     select, params = grouped.query.sql_with_params()
-    columns = ", ".join(
-        totals._meta.get_field(name.removesuffix("_id")).column
-        if name.endswith("_id")
-        else totals._meta.get_field(name).column
-        for name in (*names, *model.FIGURES)
-    )
+    columns = ", ".join(columns_of(totals, [*names, *model.FIGURES]))
     with transaction.atomic(), connection.cursor() as cursor:
         stored.delete()
         cursor.execute(
@@ -278,10 +324,12 @@ def rebuild_from_facts(
     years: Sequence[int] | None = None,
 ) -> int:
     """Replace the rows of these units and years (all when None) by rows computed from the raw
-    facts. Returns the number of rows written. Runs in one transaction."""
+    facts. Returns the number of rows written. Runs in one transaction. Not for a measure whose
+    rows are its facts (it repairs them its own way)."""
     model = measure.model
+    assert not model.ROWS_ARE_FACTS, measure.name
     with transaction.atomic():
-        stored = model._default_manager.all()
+        stored = _manager(model).all()
         if units is not None:
             stored = stored.filter(unit_id__in=units.order_by().values("pk"))
         if years is not None:
@@ -293,8 +341,9 @@ def rebuild_from_facts(
         anchors = anchors_of(
             Unit.objects.filter(pk__in={row["unit_id"] for row in computed}).only("pk", "path")
         )
+        row_of: Any = model  # a SummaryRow subclass: the engine writes its rows
         objects = [
-            model(
+            row_of(
                 unit_id=row["unit_id"],
                 year=row["year"],
                 province_id=anchors[row["unit_id"]].province_id,
@@ -304,7 +353,7 @@ def rebuild_from_facts(
             for row in computed
             if any(row[name] for name in model.FIGURES)
         ]
-        model._default_manager.bulk_create(objects, batch_size=2000)
+        _manager(model).bulk_create(objects, batch_size=2000)
     return len(objects)
 
 
@@ -324,7 +373,7 @@ def differences(measure: Measure[Any]) -> list[tuple[tuple[Any, ...], Any, Any]]
                 result[tuple(row[c] for c in columns)] = figures
         return result
 
-    stored = index(model._default_manager.values(*columns, *model.FIGURES))
+    stored = index(_manager(model).values(*columns, *model.FIGURES))
     computed = index(measure.facts(units=None))
     found = [
         (key, stored.get(key), computed.get(key))
@@ -337,14 +386,15 @@ def differences(measure: Measure[Any]) -> list[tuple[tuple[Any, ...], Any, Any]]
         kept = index(
             (
                 {"totals": "totals", **row}
-                for row in model.TOTALS._default_manager.values(*names[1:], *model.FIGURES)
+                for row in _manager(model.TOTALS).values(*names[1:], *model.FIGURES)
             ),
             names,
         )
         summed = index(
             (
                 {"totals": "totals", **_unprefixed(model, row)}
-                for row in model._default_manager.filter(province_id__isnull=False)
+                for row in _manager(model)
+                .filter(province_id__isnull=False)
                 .order_by()
                 .values(*names[1:])
                 .annotate(**_sums(model))
@@ -394,11 +444,11 @@ def _year_q(measure: Measure[Any], year: int | None) -> Q:
     return Q(year__lte=year) if measure.cumulative else Q(year=year)
 
 
-def _sums(model: type[SummaryRow]) -> dict[str, Sum]:
+def _sums(model: type[Rows]) -> dict[str, Sum]:
     return {f"sum_{name}": Sum(name) for name in model.FIGURES}
 
 
-def _unprefixed(model: type[SummaryRow], row: dict[str, Any]) -> dict[str, Any]:
+def _unprefixed(model: type[Rows], row: dict[str, Any]) -> dict[str, Any]:
     """A grouped row with its sums under the figures' own names (0 for no rows)."""
     for name in model.FIGURES:
         row[name] = row.pop(f"sum_{name}") or 0
@@ -411,7 +461,7 @@ def rows_in_subtree(measure: Measure[Any], unit: Unit, year: int | None) -> Quer
     condition = subtree_q(model, unit)
     if unit.level == Level.CITY and model.anchored_above_grassroots:
         condition |= Q(unit_id=unit.pk)  # a city's own rows carry no association
-    return model._default_manager.filter(condition, _year_q(measure, year), measure.rows_filter())
+    return _manager(model).filter(condition, _year_q(measure, year), measure.rows_filter())
 
 
 def _grouped(
@@ -455,7 +505,7 @@ def read(
             # One row per province and key instead of one per unit; the national unit's own
             # rows (no province) beside them.
             assert measure.model.TOTALS is not None
-            totals = measure.model.TOTALS._default_manager.filter(_year_q(measure, year))
+            totals = _manager(measure.model.TOTALS).filter(_year_q(measure, year))
             if where is not None:
                 totals = totals.filter(where)
             own = rows.filter(province_id__isnull=True)
@@ -516,7 +566,7 @@ def total(measure: Measure[T], *, unit: Unit, year: int | None) -> T:
 def own_figures(measure: Measure[T], *, units: Sequence[Unit], year: int | None) -> dict[int, T]:
     """Each unit's own figures (its own facts only), for many units in one query."""
     model = measure.model
-    rows = model._default_manager.filter(
+    rows = _manager(model).filter(
         Q(unit_id__in=[u.pk for u in units]), _year_q(measure, year), measure.rows_filter()
     )
     grouped = _grouped(measure, rows, "unit_id")
@@ -534,7 +584,7 @@ def subtree_figures(
     for unit in units:
         by_depth.setdefault(unit.depth, []).append(unit)
     for group in by_depth.values():
-        base = model._default_manager.filter(_year_q(measure, year), measure.rows_filter())
+        base = _manager(model).filter(_year_q(measure, year), measure.rows_filter())
         level = group[0].level
         if level == Level.GRASSROOTS and all(u.level == level for u in group):
             grouped = _grouped(
@@ -544,7 +594,7 @@ def subtree_figures(
         elif level == Level.PROVINCE and all(u.level == level for u in group):
             if _reads_totals(measure):
                 assert model.TOTALS is not None
-                base = model.TOTALS._default_manager.filter(_year_q(measure, year))
+                base = _manager(model.TOTALS).filter(_year_q(measure, year))
             grouped = _grouped(
                 measure, base.filter(province_id__in=[u.pk for u in group]), "province_id"
             )

@@ -2,8 +2,8 @@
 network seeder, `org.demo.seed_demo`), a running campaign of this year with 15 tasks across the
 four levels (and a province's and a city's local plan), the earlier years' campaigns it was
 copied from (closed), and every unit's task states in a realistic mix — done on time, done late,
-waived, not done — written with `core/bulk.py`, then the summary rows built by the measure's
-rebuild. Only the few campaign rows go through the services; the states are bulk facts.
+waived, not done — written with `core/bulk.py`, then the province totals built by the
+measure's rebuild. Only the few campaign rows go through the services; the states are bulk facts.
 
 At national scale the units that carry tasks (provinces, cities, grassroots associations and
 their branches: about 34,000 of the network's 110,000 units; member groups carry none) hold
@@ -89,6 +89,7 @@ def campaign_name(year: int) -> str:
 class Seeded:
     campaigns: int
     completions: int
+    #: Province totals (the summary rows of `campaign_tasks`; the completions are its rows).
     rollup_rows: int
     seconds_network: float
     seconds_campaign: float
@@ -236,6 +237,7 @@ def _states(
                     to_db["datetime"](now),
                     None,
                     "该单位年内新设，本年免于此项。",
+                    campaign.year,
                 )
                 continue
             deadline = deadline_in_force(task.deadline, overrides.get(task.pk, ()), path)
@@ -270,12 +272,13 @@ def _states(
                 None,
                 None,
                 "",
+                campaign.year,
             )
 
 
 FIELDS = [
     "task", "unit", "province", "grassroots", "state", "done_at", "done_by", "on_time",
-    "evidence", "waived_at", "waived_by", "waived_reason",
+    "evidence", "waived_at", "waived_by", "waived_reason", "year",
 ]  # fmt: skip
 
 
@@ -319,7 +322,7 @@ def analyze() -> None:
 
 
 def seed(*, scale: str = "national", members: int = 3000, years: int = 11) -> Seeded:
-    """The network (when missing), the campaigns and their states, then the summary rows."""
+    """The network (when missing), the campaigns and their states, then the province totals."""
     network = ensure_network(scale=scale, members=members)
     started = timezone.now()
     campaigns, states = seed_campaigns_at_scale(years=years)
@@ -332,12 +335,12 @@ def seed(*, scale: str = "national", members: int = 3000, years: int = 11) -> Se
     _document, document_created = seed_document_at_scale()
     if states or document_created:
         analyze()
-    from ..models import TaskProgressRollup
+    from ..models import TaskProgressProvinceTotal
 
     return Seeded(
         campaigns=campaigns,
         completions=TaskCompletion.objects.count(),
-        rollup_rows=TaskProgressRollup.objects.count(),
+        rollup_rows=TaskProgressProvinceTotal.objects.count(),
         seconds_network=network,
         seconds_campaign=campaign_seconds,
         seconds_rebuild=rebuild_seconds,

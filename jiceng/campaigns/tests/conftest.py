@@ -5,10 +5,11 @@ import pytest
 
 from conftest import People, Tree
 from jiceng.campaigns import completion, services
-from jiceng.campaigns.models import Campaign, Phase, Task, TaskProgressRollup
+from jiceng.campaigns.models import Campaign, Phase, Task, TaskCompletion
 from jiceng.core import rollups
 from jiceng.core.actor import Actor
 from jiceng.core.tests.helpers import add_children
+from jiceng.org.anchors import anchors_of
 from jiceng.org.models import Unit
 
 SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
@@ -144,25 +145,38 @@ def progressed(running: Campaign, grassroots_task: Task, tree: Tree, people: Peo
     return running
 
 
-def add_associations_with_progress(parent: Unit, task: Task, n: int) -> None:
-    """`n` new associations under `parent`, each with `task` done (every other one late), their
-    summary rows written in bulk and the province's totals refreshed."""
-    units = add_children(parent, n)
-    province_id = Unit.objects.get(path=parent.path[:8]).pk
-    TaskProgressRollup.objects.bulk_create(
-        [
-            TaskProgressRollup(
-                unit=u,
-                year=task.phase.campaign.year,
-                province_id=province_id,
-                grassroots=u,
+def add_completions(task: Task, units: list[Unit], states: list[str | None]) -> None:
+    """Completions of `task` written in bulk, as the seeder writes them: per unit its state —
+    "on_time", "late", "waived" or None (not done) — then the provinces' totals refreshed."""
+    anchors = anchors_of(units)
+    deadline = task.deadline
+    on_day = datetime.datetime(deadline.year, deadline.month, deadline.day, 12, tzinfo=SHANGHAI)
+    rows = []
+    for unit, state in zip(units, states, strict=True):
+        if state is None:
+            continue
+        fields: dict[str, object] = {"state": "done", "on_time": state == "on_time"}
+        if state == "waived":
+            fields = {"state": "waived", "waived_reason": "新设", "waived_at": on_day}
+        else:
+            late = datetime.timedelta(days=3 if state == "late" else 0)
+            fields["done_at"] = on_day + late
+        rows.append(
+            TaskCompletion(
                 task=task,
-                done=1,
-                on_time=i % 2,
-                late=1 - i % 2,
+                unit=unit,
+                year=task.phase.campaign.year,
+                province_id=anchors[unit.pk].province_id,
+                grassroots_id=anchors[unit.pk].grassroots_id,
+                **fields,
             )
-            for i, u in enumerate(units)
-        ],
-        batch_size=500,
-    )
-    rollups.refresh_totals(TaskProgressRollup, provinces=[province_id])
+        )
+    TaskCompletion.objects.bulk_create(rows, batch_size=500)
+    provinces = {a.province_id for a in anchors.values()}
+    rollups.refresh_totals(TaskCompletion, provinces=provinces)
+
+
+def add_associations_with_progress(parent: Unit, task: Task, n: int) -> None:
+    """`n` new associations under `parent`, each with `task` done (every other one late)."""
+    units = add_children(parent, n)
+    add_completions(task, units, ["on_time" if i % 2 else "late" for i in range(n)])

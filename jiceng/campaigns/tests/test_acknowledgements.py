@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from conftest import People, Tree
 from jiceng.campaigns import services
 from jiceng.campaigns.models import Campaign, CompletionState, Task, TaskCompletion
-from jiceng.campaigns.models import TaskProgressRollup as Row
+from jiceng.campaigns.models import TaskCompletion as Row
 from jiceng.core.actor import Actor
 from jiceng.documents.models import Document, Receipt
 from jiceng.documents.services import DocumentData, Recipients, document_forward
@@ -68,7 +68,7 @@ def test_acknowledging_a_forward_of_the_document_completes_the_task(
     assert row.evidence["document"] == notice.pk
     # Acknowledged in 2026 against a 2009 deadline: late, and counted so up the tree.
     assert row.on_time is False
-    assert Row.objects.get(unit=tree.shushan, task=grassroots_task).late == 1
+    assert Row.objects.get(unit=tree.shushan, task=grassroots_task).late_count == 1
     # Acknowledging again changes nothing.
     assert not acknowledge(actor=Actor(user=people.shushan_secretary), receipt=receipt)
     assert TaskCompletion.objects.filter(task=grassroots_task).count() == 1

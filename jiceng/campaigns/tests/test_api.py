@@ -13,7 +13,13 @@ from django.urls import reverse
 
 from conftest import People, Tree, client_for
 from jiceng.campaigns import completion, services
-from jiceng.campaigns.models import Campaign, Phase, Task, TaskCompletion, TaskProgressRollup
+from jiceng.campaigns.models import (
+    Campaign,
+    Phase,
+    Task,
+    TaskCompletion,
+    TaskProgressProvinceTotal,
+)
 from jiceng.core.actor import Actor
 from jiceng.core.models import AuditEntry
 from jiceng.core.tests.helpers import add_children, assert_queries_flat
@@ -478,7 +484,7 @@ def test_bad_fields_are_400_naming_them_and_nothing_is_saved(
     assert sorted(response.json()) == fields
     assert all(isinstance(m, str) for v in response.json().values() for m in v)
     assert not TaskCompletion.objects.filter(task=task).exists()
-    assert not TaskProgressRollup.objects.filter(task=task).exists()
+    assert not TaskProgressProvinceTotal.objects.filter(task=task).exists()
 
 
 def test_messages_speak_the_users_language(live: Campaign, form_task: Task, tree: Tree, people):

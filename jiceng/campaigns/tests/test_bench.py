@@ -1,34 +1,37 @@
 """The national-scale seeder and `bench_campaigns`, run at a tiny scale so they cannot rot: the
-seeded task states are judged as the services judge them, the set-based rebuild of the summary
-rows equals the row-by-row facts, and the command prints its tables."""
+seeded task states are judged as the services judge them, the set-based rebuild equals the
+row-by-row judgement, and the command prints its tables."""
 
 import io
 
 import pytest
 from django.core.management import call_command
+from django.db.models import Case, Value, When
 
 from conftest import People, Tree
 from jiceng.campaigns.management.seed import bench_campaign, seed
 from jiceng.campaigns.measures import CAMPAIGN_TASKS, deadline_in_force, is_on_time
-from jiceng.campaigns.models import Campaign, Task, TaskCompletion, TaskProgressRollup
+from jiceng.campaigns.models import Campaign, Task, TaskCompletion, TaskProgressProvinceTotal
 from jiceng.core import rollups
 from jiceng.org.models import Unit
 
 pytestmark = pytest.mark.django_db
 
 
-def _rows() -> dict[tuple[int, int, int], tuple[int, int, int, int, int | None, int | None]]:
-    return {
-        (r.unit_id, r.year, r.task_id): (
-            r.done,
-            r.on_time,
-            r.late,
-            r.waived,
-            r.province_id,
-            r.grassroots_id,
-        )
-        for r in TaskProgressRollup.objects.all()
+def _rows() -> dict[tuple[object, ...], tuple[object, ...]]:
+    """Every completion's year, on-time flag and anchors, and every province total."""
+    rows: dict[tuple[object, ...], tuple[object, ...]] = {
+        (r.unit_id, r.task_id): (r.year, r.on_time, r.province_id, r.grassroots_id)
+        for r in TaskCompletion.objects.all()
     }
+    for t in TaskProgressProvinceTotal.objects.all():
+        rows[("total", t.province_id, t.year, t.task_id)] = (
+            t.done_count,
+            t.on_time_count,
+            t.late_count,
+            t.waived_count,
+        )
+    return rows
 
 
 def test_the_seeder_judges_states_as_the_services_do(tree: Tree, people: People):
@@ -59,46 +62,47 @@ def test_the_seeder_judges_states_as_the_services_do(tree: Tree, people: People)
     oldest = TaskCompletion.objects.filter(task__phase__campaign__year=current.year - 2)
     assert oldest.filter(state="done", on_time=True).exists()
     assert oldest.filter(state="done", on_time=False).exists()
-    # The set-based rebuild equals the facts judged row by row, anchors included.
+    # The set-based rebuild equals the facts judged row by row, and the totals their sums.
     assert rollups.differences(CAMPAIGN_TASKS) == []
-    expected = {
-        (c.unit_id, c.task.phase.campaign.year, c.task_id): (
+    for c in TaskCompletion.objects.select_related("task__phase__campaign"):
+        assert c.year == c.task.phase.campaign.year
+        assert (c.done_count, c.on_time_count, c.late_count, c.waived_count) == (
             int(c.state == "done"),
             int(c.state == "done" and c.on_time),
             int(c.state == "done" and not c.on_time),
             int(c.state == "waived"),
-            c.province_id,
-            c.grassroots_id,
         )
-        for c in TaskCompletion.objects.select_related("task__phase__campaign")
-    }
-    assert _rows() == expected
     # Seeding again adds nothing.
     assert seed(years=3).campaigns == 0
 
 
-def test_a_partial_rebuild_replaces_only_its_units_and_years(tree: Tree, people: People):
+def test_a_partial_rebuild_repairs_only_its_units_and_years(tree: Tree, people: People):
     seed(years=2)
     before = _rows()
     year = bench_campaign().year  # type: ignore[union-attr]
     subtree = Unit.objects.filter(path__startswith=tree.hefei.path)
     inside = set(subtree.values_list("pk", flat=True))
-    TaskProgressRollup.objects.filter(year=year).update(done=7)
-    TaskProgressRollup.objects.filter(year=year - 1).update(done=9)
+    done = TaskCompletion.objects.filter(state="done")
+    # Every done completion's flag turned over, as if deadlines had moved unseen.
+    done.update(on_time=Case(When(on_time=True, then=Value(False)), default=Value(True)))
+    flipped = _rows()
     CAMPAIGN_TASKS.rebuild(units=subtree, years=[year])
     after = _rows()
-    assert any(unit in inside and y == year for unit, y, _task in before)
+    repaired = [k for k in before if k[0] in inside and before[k][0] == year]
+    assert any(before[k][1] != flipped[k][1] for k in repaired)
     for key, figures in after.items():
-        unit, y, _task = key
-        if y == year and unit in inside:
+        if key[0] == "total":
+            continue
+        if key in repaired:
             assert figures == before[key]
         else:
-            assert figures[0] == (7 if y == year else 9)
-    assert {k for k in after if k[1] == year and k[0] in inside} == {
-        k for k in before if k[1] == year and k[0] in inside
-    }
+            assert figures == flipped[key]
+    # The totals of the province the subtree lies in were summed afresh for that year only.
+    stale = {key[1:3] for key, _stored, _computed in rollups.differences(CAMPAIGN_TASKS)}
+    assert (tree.anhui.pk, year) not in stale and (tree.anhui.pk, year - 1) in stale
     CAMPAIGN_TASKS.rebuild()
     assert _rows() == before
+    assert rollups.differences(CAMPAIGN_TASKS) == []
 
 
 def test_bench_command_prints_its_tables(tree: Tree, people: People):

@@ -13,7 +13,7 @@ from jiceng.campaigns.models import (
     Task,
     TaskCompletion,
 )
-from jiceng.campaigns.models import TaskProgressRollup as Row
+from jiceng.campaigns.models import TaskCompletion as Row
 from jiceng.core.actor import Actor
 from jiceng.org import services as org_services
 from jiceng.org.models.profile import LeadingGroupMember
@@ -57,7 +57,7 @@ def test_recording_a_leader_and_an_office_completes_the_task(
     assert row.state == CompletionState.DONE
     assert row.done_by is None  # the system
     assert row.evidence["condition"] == Condition.LEADING_GROUP_RECORDED
-    assert Row.objects.get(task=condition_task, unit_id=tree.shushan.pk).done == 1
+    assert Row.objects.get(task=condition_task, unit_id=tree.shushan.pk).done_count == 1
     # Only that unit: its sibling has no leading group.
     assert not TaskCompletion.objects.filter(task=condition_task, unit=tree.baohe).exists()
 

@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from conftest import People, Tree
 from jiceng.campaigns import completion, selectors, services
 from jiceng.campaigns.measures import CAMPAIGN_TASKS
-from jiceng.campaigns.models import Campaign, Task, TaskProgressProvinceTotal, TaskProgressRollup
+from jiceng.campaigns.models import Campaign, Task, TaskCompletion, TaskProgressProvinceTotal
 from jiceng.core import rollups
 from jiceng.core.actor import Actor
 from jiceng.core.tests.helpers import add_children
@@ -91,11 +91,13 @@ def test_rebuild_rollups_check_covers_the_measure(
 ):
     call_command("rebuild_rollups", "--check")
     assert "campaign_tasks: 0 difference(s)" in capsys.readouterr().out
-    TaskProgressRollup.objects.filter(unit_id=tree.baohe.pk).update(on_time=1, late=0)
+    # A stale on-time flag (as if a deadline had moved without `refresh_on_time`).
+    TaskCompletion.objects.filter(unit_id=tree.baohe.pk).update(on_time=True)
     with pytest.raises(SystemExit):
         call_command("rebuild_rollups", "--check", "--measure", "campaign_tasks")
     out = capsys.readouterr().out
-    # The unit's row and its province's total: both differ from what the facts give.
+    # The completion against a fresh judgement, and its province's total (kept by deltas)
+    # against the completions as they now stand: both differ.
     assert "2 difference(s)" in out and "('totals', " in out
     call_command("rebuild_rollups", "--measure", "campaign_tasks")
     assert rollups.differences(CAMPAIGN_TASKS) == []
@@ -111,10 +113,10 @@ def test_the_national_progress_reads_province_totals(
     done = anhui_done()
     assert done == selectors.campaign_progress(progressed, tree.anhui).total.done > 0
     totals = TaskProgressProvinceTotal.objects.filter(province=tree.anhui, task=grassroots_task)
-    totals.update(done=F("done") + 5)
+    totals.update(done_count=F("done_count") + 5)
     assert anhui_done() == done + 5  # one row per province, not every unit's
     assert rollups.differences(CAMPAIGN_TASKS) != []
-    rollups.refresh_totals(TaskProgressRollup, provinces=[tree.anhui.pk])
+    rollups.refresh_totals(TaskCompletion, provinces=[tree.anhui.pk])
     assert anhui_done() == done and rollups.differences(CAMPAIGN_TASKS) == []
 
 

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from conftest import Tree
 from jiceng.campaigns import completion, services
 from jiceng.campaigns.measures import CAMPAIGN_TASKS, deadline_in_force, is_on_time
-from jiceng.campaigns.models import Task, TaskCompletion, TaskProgressRollup
+from jiceng.campaigns.models import Task, TaskCompletion, TaskProgressProvinceTotal
 from jiceng.core import rollups
 from jiceng.core.actor import Actor
 from jiceng.core.errors import DomainError
@@ -134,12 +134,22 @@ def _apply(tree: Tree, tasks: list[Task], op: tuple) -> None:
             services.task_delete(actor=actor, task=overrides[op[1] % len(overrides)])
 
 
-def _rows() -> dict[tuple[int, int, int], tuple[int, int, int, int]]:
-    return {
-        (r.unit_id, r.year, r.task_id): (r.done, r.on_time, r.late, r.waived)
-        for r in TaskProgressRollup.objects.all()
-        if (r.done, r.on_time, r.late, r.waived) != (0, 0, 0, 0)
+def _rows() -> dict[tuple[object, ...], tuple[int, int, int, int]]:
+    """Every completion's figures and every province total."""
+    rows: dict[tuple[object, ...], tuple[int, int, int, int]] = {
+        (r.unit_id, r.year, r.task_id): (
+            r.done_count,
+            r.on_time_count,
+            r.late_count,
+            r.waived_count,
+        )
+        for r in TaskCompletion.objects.all()
     }
+    for t in TaskProgressProvinceTotal.objects.all():
+        figures = (t.done_count, t.on_time_count, t.late_count, t.waived_count)
+        if any(figures):
+            rows[("total", t.province_id, t.year, t.task_id)] = figures
+    return rows
 
 
 def _flags_are_fresh() -> None:

@@ -14,13 +14,13 @@ from django.urls import reverse
 
 from conftest import People, Tree, client_for
 from jiceng.campaigns import completion, selectors, services
-from jiceng.campaigns.models import Campaign, Phase, Task, TaskProgressRollup
+from jiceng.campaigns.models import Campaign, Phase, Task
 from jiceng.core.actor import Actor
 from jiceng.core.models import AuditEntry
 from jiceng.core.tests.helpers import add_children, assert_queries_flat
 from jiceng.org.models import Level, Unit
 
-from .conftest import SHANGHAI, d
+from .conftest import SHANGHAI, add_completions, d
 
 
 def _url(unit: Unit, campaign: Campaign, name: str = "campaigns:progress") -> str:
@@ -273,23 +273,7 @@ def test_the_overdue_list_is_paginated(tree: Tree, people: People, running: Camp
 
 def _grow(parent: Unit, task: Task, n: int) -> None:
     units = add_children(parent, n)
-    province_id = Unit.objects.get(path=parent.path[:8]).pk
-    TaskProgressRollup.objects.bulk_create(
-        [
-            TaskProgressRollup(
-                unit=u,
-                year=2009,
-                province_id=province_id,
-                grassroots=u,
-                task=task,
-                done=i % 3 != 0,
-                on_time=i % 3 == 1,
-                late=i % 3 == 2,
-            )
-            for i, u in enumerate(units)
-        ],
-        batch_size=500,
-    )
+    add_completions(task, units, [(None, "on_time", "late")[i % 3] for i in range(n)])
 
 
 @pytest.mark.parametrize("unit_name", ["root", "anhui", "hefei"])

@@ -2,7 +2,8 @@
 states): for the nation, a province and a grassroots association, the selector
 `campaign_progress` and the pages that render it, in server time (median of N runs) and
 queries, beside the bare SQL `GROUP BY` over the task states doing the same count, in one run;
-then the full rebuild of the summary rows beside the bare `GROUP BY` over every task state.
+then the full rebuild (every completion's on-time judged afresh, the province totals summed)
+beside the bare `GROUP BY` over every task state.
 
 Run through `make bench` (a scratch SQLite database unless DATABASE_URL is set). Seeds what is
 missing first (`seed.py`): the network, then the campaigns.
@@ -26,7 +27,7 @@ from jiceng.org.anchors import child_path_length
 from jiceng.org.models import Level, Unit
 
 from ...measures import CAMPAIGN_TASKS
-from ...models import Campaign, Task, TaskCompletion, TaskProgressRollup
+from ...models import Campaign, Task, TaskCompletion, TaskProgressProvinceTotal
 from ...selectors import campaign_progress
 from ..seed import bench_campaign, seed, seed_document_at_scale
 
@@ -134,7 +135,7 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"seeded: network {seeded.seconds_network:.1f} s, {seeded.campaigns} campaigns "
                 f"and {seeded.completions:,} task states {seeded.seconds_campaign:.1f} s, "
-                f"summary rows (rebuild) {seeded.seconds_rebuild:.1f} s"
+                f"province totals (rebuild) {seeded.seconds_rebuild:.1f} s"
             )
         campaign = bench_campaign()
         assert campaign is not None
@@ -142,7 +143,8 @@ class Command(BaseCommand):
         self.stdout.write(
             f"database: {connection.vendor}, {Unit.objects.count():,} units, "
             f"{TaskCompletion.objects.count():,} task states ({current_states:,} in the running "
-            f"campaign, {campaign.year}), {TaskProgressRollup.objects.count():,} summary rows"
+            f"campaign, {campaign.year}), {TaskProgressProvinceTotal.objects.count():,}"
+            " province totals"
         )
         root = Unit.objects.get(level=Level.NATIONAL)
         units = [("the nation", root)]
@@ -277,7 +279,8 @@ class Command(BaseCommand):
                 )
 
     def _rebuild(self, runs: int) -> None:
-        """The full rebuild of the summary rows beside the bare GROUP BY over every state."""
+        """The full rebuild beside the bare GROUP BY over every state: every completion's on
+        time judged afresh (writing only what differs) and the province totals summed."""
         raw_ms = median_ms(whole_table_group_by, runs)
         samples = []
         written = 0
@@ -287,7 +290,8 @@ class Command(BaseCommand):
             samples.append((time.perf_counter() - started) * 1000)
         rebuild_ms = statistics.median(samples)
         self.stdout.write(
-            f"\n| full rebuild of the summary rows | rows | ms (median of {max(1, runs)})"
+            f"\n| full rebuild (on time judged afresh, totals summed) | task states"
+            f" | ms (median of {max(1, runs)})"
             " | bare GROUP BY over every state (ms) | ÷ GROUP BY |"
         )
         self.stdout.write("| --- | ---: | ---: | ---: | ---: |")

@@ -26,7 +26,7 @@ class Command(BaseCommand):
         result = seed(scale=scale, members=members, years=years)
         self.stdout.write(
             f"{result.campaigns} campaign(s) built; {result.completions:,} task states, "
-            f"{result.rollup_rows:,} summary rows (network {result.seconds_network:.1f} s, "
+            f"{result.rollup_rows:,} province totals (network {result.seconds_network:.1f} s, "
             f"campaigns {result.seconds_campaign:.1f} s, "
-            f"summary rows {result.seconds_rebuild:.1f} s)"
+            f"rebuild {result.seconds_rebuild:.1f} s)"
         )
