@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "jiceng.notifications",
     "jiceng.campaigns",
     "jiceng.documents",
+    "jiceng.assessments",
     "jiceng.api",
 ]
 

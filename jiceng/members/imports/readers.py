@@ -60,6 +60,13 @@ class Roster:
         for index, values in enumerate(data.iter_rows()):
             yield index + 1, values
 
+    def merged_ranges(self, sheet: str) -> list[tuple[tuple[int, int], tuple[int, int]]]:
+        """The merged cells of a workbook sheet as ((first row, first column), (last row, last
+        column)), 0-based from A1 (none for CSV)."""
+        if self.format == "csv":
+            return []
+        return list(self._sheet(sheet).merged_cell_ranges or [])
+
     def column_offset(self, sheet: str) -> int:
         """Index of the first column the reader returns (workbooks skip empty leading columns)."""
         if self.format == "csv":
