@@ -289,15 +289,24 @@ def judged_sums(years: Sequence[int] | None = None) -> tuple[list[dict[str, Any]
         " SUM(CASE WHEN state = 'waived' THEN 1 ELSE 0 END),"
         " SUM(CASE WHEN on_time <> judged OR stored_year <> year THEN 1 ELSE 0 END)"
     )
-    listed: list[Any] = [
-        v
-        for pk, deadline, year in every
-        for v in (pk, to_db(day_ends(deadline)), year, int(pk in overrides))
+    listed: list[tuple[Any, ...]] = [
+        (pk, to_db(day_ends(deadline)), year, int(pk in overrides)) for pk, deadline, year in every
     ]
-    deadlines = (
-        "(SELECT column1 AS task_id, column2 AS ends, column3 AS year, column4 AS local"  # noqa: S608
-        f" FROM (VALUES {', '.join(['(%s, %s, %s, %s)'] * len(every))}) AS v) AS d"
-    )
+    sqlite = connection.vendor == "sqlite"
+    if sqlite:
+        # A temporary table keyed by task: SQLite scans the completions once and finds each
+        # one's deadline by key (a list of values it would scan per completion).
+        deadlines = "campaign_deadlines AS d"
+        list_params: list[Any] = []
+    else:
+        # A list of values: PostgreSQL hashes it and may scan the completions in parallel
+        # (which a temporary table would prevent).
+        deadlines = (
+            "(SELECT column1 AS task_id, column2 AS ends, column3 AS year,"  # noqa: S608
+            f" column4 AS local FROM (VALUES {', '.join(['(%s, %s, %s, %s)'] * len(every))})"
+            " AS v) AS d"
+        )
+        list_params = [v for row in listed for v in row]
     judged = "c.state = 'done' AND c.done_at < d.ends"
     local_params: list[Any] = []  # the judgement's, which comes first in the statement
     if overrides:
@@ -318,10 +327,11 @@ def judged_sums(years: Sequence[int] | None = None) -> tuple[list[dict[str, Any]
         f"SELECT province_id, task_id, {figures} FROM ("  # noqa: S608
         "SELECT c.province_id, d.year, c.task_id, c.state, c.on_time,"
         f" c.year AS stored_year, ({judged}) AS judged"
-        f" FROM {table} c JOIN {deadlines} ON d.task_id = c.task_id"
+        # CROSS JOIN: SQLite keeps the completions as the outer loop.
+        f" FROM {table} c CROSS JOIN {deadlines} WHERE d.task_id = c.task_id"
         ") AS s GROUP BY province_id, task_id"
     )
-    statements = [(sql, [*local_params, *listed])] if every else []
+    statements = [(sql, [*local_params, *list_params])] if every else []
     sums: list[dict[str, Any]] = []
     wrong = 0
     with transaction.atomic(), connection.cursor() as cursor:
@@ -329,6 +339,13 @@ def judged_sums(years: Sequence[int] | None = None) -> tuple[list[dict[str, Any]
             # Compiling these expressions (JIT) costs PostgreSQL more than it saves here.
             cursor.execute("SET LOCAL jit = off")
             cursor.execute("SET LOCAL work_mem = '64MB'")
+        if sqlite and statements:
+            cursor.execute("DROP TABLE IF EXISTS temp.campaign_deadlines")
+            cursor.execute(
+                "CREATE TEMP TABLE campaign_deadlines"
+                " (task_id INTEGER PRIMARY KEY, ends TEXT, year INTEGER, local INTEGER)"
+            )
+            cursor.executemany("INSERT INTO campaign_deadlines VALUES (%s, %s, %s, %s)", listed)
         for sql, params in statements:
             cursor.execute(sql, params)
             for province_id, task_id, done, on_time, waived, bad in cursor.fetchall():
@@ -344,6 +361,8 @@ def judged_sums(years: Sequence[int] | None = None) -> tuple[list[dict[str, Any]
                         "waived_count": int(waived),
                     }
                 )
+        if sqlite and statements:
+            cursor.execute("DROP TABLE temp.campaign_deadlines")
     return sums, wrong
 
 
