@@ -51,8 +51,15 @@ COLUMN_WORDS: dict[str, tuple[str, ...]] = {
     "basis": ("评分依据", "评分标准", "评分细则", "考核标准", "评估标准", "basis"),
     "points": ("分值", "标准分", "分数", "points"),
     "rule": ("评分方式", "计分方式", "rule"),
+    # The parts of a rule, as `exports.rubric_export` writes them (optional).
+    "per_item": ("每项分值", "per_item"),
+    "floor": ("最低分", "floor"),
+    "cap": ("上限", "cap"),
+    "tiers": ("分档标准", "tiers"),
+    "source": ("数据来源", "source"),
 }
 LEVELS = ("level1", "level2", "level3", "level4")
+RULE_PARTS = ("per_item", "floor", "cap", "tiers", "source")
 
 #: Words in a rule cell → rule kind (the kinds' own codes are understood too).
 RULE_WORDS: tuple[tuple[str, str], ...] = (
@@ -68,7 +75,20 @@ RULE_WORDS: tuple[tuple[str, str], ...] = (
     ("有无", RuleKind.YES_NO),
     ("人工", RuleKind.MANUAL),
     ("评议", RuleKind.MANUAL),
+    ("自动", RuleKind.COMPUTED),
+    ("计算", RuleKind.COMPUTED),
 )
+#: The word `exports.rubric_export` writes for each kind (read back by `RULE_WORDS`).
+RULE_WORD: dict[str, str] = {
+    RuleKind.YES_NO: "是否",
+    RuleKind.DEDUCT: "扣分",
+    RuleKind.TIERS: "分档",
+    RuleKind.INCREMENT: "累加",
+    RuleKind.BONUS: "加分",
+    RuleKind.MANUAL: "人工",
+    RuleKind.VETO: "一票否决",
+    RuleKind.COMPUTED: "自动计算",
+}
 PER_ITEM = re.compile(r"(?:扣|加|得|计)\s*(\d+(?:\.\d+)?)\s*分")
 #: A tier in a basis text: "≥90%得10分", "90%以上10分".
 TIER = re.compile(
@@ -98,6 +118,8 @@ class Item:
     points: Decimal | None = None
     rule: Rule | None = None
     children: list["Item"] = field(default_factory=list)
+    #: The rule's parts where the sheet has columns for them (`RULE_PARTS`).
+    parts: dict[str, Any] = field(default_factory=dict)
 
     @property
     def depth(self) -> int:
@@ -164,11 +186,17 @@ def _clean(value: Any) -> str:
 
 
 def _text(value: Any) -> str:
+    """A cell as text, as written (full-width punctuation kept)."""
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    return unicodedata.normalize("NFKC", str(value)).strip()
+    return str(value).strip()
+
+
+def _code(value: Any) -> str:
+    """A code cell: full-width digits and dots read as ASCII, spaces dropped."""
+    return _clean(_text(value))
 
 
 def _column_of(header: str) -> str | None:
@@ -258,6 +286,38 @@ def _rule(kind: str, points: Decimal, basis: str, row: int, errors: list[RowProb
     return rule
 
 
+def _rule_from_parts(kind: str, item: Item, errors: list[RowProblem]) -> Rule:
+    """The rule as the sheet's part columns give it (每项分值, 最低分, 上限, 分档标准 as
+    `90:7; 70:4`, 数据来源), as `exports.rubric_export` writes them."""
+    points = item.points or ZERO
+    try:
+        numbers = {
+            part: _parse_points(item.parts.get(part)) for part in ("per_item", "floor", "cap")
+        }
+        tiers = []
+        for pair in re.split(r"[;；,，]", _clean(item.parts.get("tiers"))):
+            if pair:
+                threshold, _sep, score = pair.partition(":")
+                tiers.append((Decimal(threshold), Decimal(score)))
+    except (InvalidOperation, ArithmeticError):
+        errors.append(RowProblem(item.row, _("A part of the rule is not a number.")))
+        return Rule(kind=kind, points=points)
+    rule = Rule(
+        kind=kind,
+        points=points,
+        per_item=numbers["per_item"] or ZERO,
+        floor=numbers["floor"] or ZERO,
+        cap=numbers["cap"],
+        tiers=tuple(tiers),
+        source=_text(item.parts.get("source")),
+    )
+    try:
+        rule.check()
+    except RuleError as exc:
+        errors.append(RowProblem(item.row, str(exc)))
+    return rule
+
+
 def _rule_kind(value: Any) -> str | None:
     text = _clean(value).lower()
     if not text:
@@ -286,13 +346,17 @@ def read_rubric(path: Path, *, name: str = "") -> ReadRubric:
         raise UnusableRubric(no_header_message())
     header_index, columns = found
     errors: list[RowProblem] = []
-    raw: list[tuple[int, str, str, str, Any, Any]] = []  # row, code, name, basis, points, rule
+    # row, code, name, basis, points, rule, the rule's parts
+    raw: list[tuple[int, str, str, str, Any, Any, dict[str, Any]]] = []
     by_levels = "code" not in columns and "level1" in columns
     positions: dict[tuple[str, ...], str] = {}
 
     def cell(values: list[Any], column: str) -> Any:
         index = columns.get(column)
         return values[index] if index is not None and index < len(values) else None
+
+    def parts_of(values: list[Any]) -> dict[str, Any]:
+        return {part: cell(values, part) for part in RULE_PARTS if _text(cell(values, part))}
 
     for index in range(header_index + 1, len(rows)):
         values = rows[index]
@@ -327,24 +391,26 @@ def read_rubric(path: Path, *, name: str = "") -> ReadRubric:
                         _text(cell(values, "basis")) if is_row_item else "",
                         cell(values, "points") if is_row_item else None,
                         cell(values, "rule") if is_row_item else None,
+                        parts_of(values) if is_row_item else {},
                     )
                 )
         else:
             raw.append(
                 (
                     number,
-                    _text(cell(values, "code")),
+                    _code(cell(values, "code")),
                     _text(cell(values, "name")),
                     _text(cell(values, "basis")),
                     cell(values, "points"),
                     cell(values, "rule"),
+                    parts_of(values),
                 )
             )
 
     items: list[Item] = []
     by_code: dict[str, Item] = {}
     pending_rules: list[tuple[Item, Any]] = []
-    for number, code, item_name, basis, points_cell, rule_cell in raw:
+    for number, code, item_name, basis, points_cell, rule_cell, parts in raw:
         if not code:
             errors.append(RowProblem(number, _("The item has no code.")))
             continue
@@ -386,7 +452,7 @@ def read_rubric(path: Path, *, name: str = "") -> ReadRubric:
             continue
         if given is not None:
             points = given
-        item = Item(row=number, code=code, name=item_name, basis=basis, points=points)
+        item = Item(row=number, code=code, name=item_name, basis=basis, points=points, parts=parts)
         parent_code = item.parent_code
         if parent_code is not None:
             above = by_code.get(parent_code)
@@ -420,7 +486,10 @@ def read_rubric(path: Path, *, name: str = "") -> ReadRubric:
         if item.points is None and kind != RuleKind.VETO:
             errors.append(RowProblem(item.row, _("The indicator has no points.")))
             continue
-        item.rule = _rule(kind, item.points or ZERO, item.basis, item.row, errors)
+        if item.parts:
+            item.rule = _rule_from_parts(kind, item, errors)
+        else:
+            item.rule = _rule(kind, item.points or ZERO, item.basis, item.row, errors)
 
     for item in items:
         if item.is_indicator or item.points is None:

@@ -163,3 +163,30 @@ def test_unusable_input_exits_2(tmp_path: Path):
     assert code == 2 and "header" in result["unusable"].lower()
     assert _run(tmp_path / "missing.xlsx")[0] == 2
     assert not Rubric.objects.exists()
+
+
+def test_an_exported_rubric_imports_unchanged(tmp_path: Path):
+    from jiceng.assessments.default_rubric import ensure_default_rubric
+    from jiceng.assessments.exports import rubric_export
+    from jiceng.core.exports import write_xlsx
+
+    default = ensure_default_rubric()
+    path = tmp_path / "default.xlsx"
+    write_xlsx(rubric_export(default), str(path))
+    code, result = _run(path, name="九要（导出再导入）")
+    assert code == 0, result
+    assert result == {"criteria": 11, "indicators": 21, "points": 100, "errors": []}
+    copy = Rubric.objects.get(name="九要（导出再导入）")
+    fields = (
+        *("code", "depth", "name", "basis", "points"),
+        *("rule", "per_item", "floor", "cap", "source"),
+    )
+
+    def shape(rubric: Rubric) -> list[tuple[Any, ...]]:
+        return [
+            (*(getattr(i, f) for f in fields), i.as_rule() if i.rule else None)
+            for i in rubric.items.order_by("order")
+        ]
+
+    assert shape(copy) == shape(default)
+    assert copy.points == default.points
