@@ -13,8 +13,9 @@ from decimal import Decimal
 
 from django.db import transaction
 
-from .models import Rubric, RubricItem
+from .models import Rubric
 from .rules import Rule, RuleKind
+from .services import save_items
 
 NAME = "九要标准（默认）"
 
@@ -149,23 +150,5 @@ def ensure_default_rubric() -> Rubric:
         return existing
     with transaction.atomic():
         rubric = Rubric.objects.create(name=NAME, points=POINTS, tolerance=D(1))
-        saved: dict[str, RubricItem] = {}
-        for order, line in enumerate(LINES, start=1):
-            rule = line.rule
-            parent = line.code.rsplit(".", 1)[0] if "." in line.code else None
-            saved[line.code] = RubricItem.objects.create(
-                rubric=rubric,
-                parent=saved[parent] if parent else None,
-                code=line.code,
-                depth=line.code.count(".") + 1,
-                order=order,
-                name=line.name,
-                basis=line.basis,
-                points=D(line.points),
-                rule=rule.kind if rule else "",
-                per_item=rule.per_item if rule and rule.per_item else None,
-                cap=rule.cap if rule else None,
-                tiers=[[str(t), str(p)] for t, p in rule.tiers] if rule else [],
-                source=rule.source if rule else "",
-            )
+        save_items(rubric, LINES)
     return rubric

@@ -1,6 +1,9 @@
 """Writes of assessments: `<entity>_<action>(*, actor, …)`, each in one transaction, audited."""
 
+from collections.abc import Iterable
+from decimal import Decimal
 from pathlib import Path
+from typing import Protocol
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -13,6 +16,7 @@ from jiceng.org.models import Level
 
 from .models import Rubric, RubricItem
 from .rubric_import import ReadRubric, read_rubric
+from .rules import Rule
 
 
 def _check_rubric_admin(actor: Actor) -> None:
@@ -22,6 +26,48 @@ def _check_rubric_admin(actor: Actor) -> None:
         return
     if not user.can(Perm.CAMPAIGN_MANAGE) or user.unit.level != Level.NATIONAL:
         raise ForbiddenAction(_("Only national admins build and import rubrics."))
+
+
+class ItemLike(Protocol):
+    """A rubric item to save: an imported row (`rubric_import.Item`) or a default line."""
+
+    @property
+    def code(self) -> str: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def basis(self) -> str: ...
+    @property
+    def points(self) -> Decimal | int | None: ...
+    @property
+    def rule(self) -> Rule | None: ...
+
+
+def save_items(rubric: Rubric, items: Iterable[ItemLike]) -> None:
+    """Write a rubric's items in the order given (parents before their children), each with
+    its parent found by code and, for an indicator, its rule's parts. The caller holds the
+    transaction."""
+    saved: dict[str, RubricItem] = {}
+    for order, item in enumerate(items, start=1):
+        rule = item.rule
+        parent = item.code.rsplit(".", 1)[0] if "." in item.code else None
+        points = item.points
+        saved[item.code] = RubricItem.objects.create(
+            rubric=rubric,
+            parent=saved[parent] if parent else None,
+            code=item.code,
+            depth=item.code.count(".") + 1,
+            order=order,
+            name=item.name[:200],
+            basis=item.basis,
+            points=None if points is None else Decimal(points),
+            rule=rule.kind if rule else "",
+            per_item=rule.per_item if rule and rule.per_item else None,
+            floor=rule.floor if rule else Decimal(0),
+            cap=rule.cap if rule else None,
+            tiers=[[str(t), str(p)] for t, p in rule.tiers] if rule else [],
+            source=rule.source if rule else "",
+        )
 
 
 def rubric_import(*, actor: Actor, path: Path, name: str) -> tuple[Rubric | None, ReadRubric]:
@@ -41,25 +87,7 @@ def rubric_import(*, actor: Actor, path: Path, name: str) -> tuple[Rubric | None
             points=read.points,
             created_by=actor.user,
         )
-        saved: dict[str, RubricItem] = {}
-        for order, item in enumerate(read.items, start=1):
-            rule = item.rule if item.is_indicator else None
-            saved[item.code] = RubricItem.objects.create(
-                rubric=rubric,
-                parent=saved[item.parent_code] if item.parent_code else None,
-                code=item.code,
-                depth=item.depth,
-                order=order,
-                name=item.name[:200],
-                basis=item.basis,
-                points=item.points,
-                rule=rule.kind if rule else "",
-                per_item=rule.per_item if rule and rule.per_item else None,
-                floor=rule.floor if rule else 0,
-                cap=rule.cap if rule else None,
-                tiers=[[str(t), str(p)] for t, p in rule.tiers] if rule else [],
-                source=rule.source if rule else "",
-            )
+        save_items(rubric, read.items)
         audit_record(
             actor=actor,
             action="assessments.rubric.import",
