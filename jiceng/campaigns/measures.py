@@ -25,7 +25,7 @@ from django.utils import timezone
 
 from jiceng.core import rollups
 from jiceng.core.bulk import adapter
-from jiceng.org.models import Unit
+from jiceng.org.models import Level, Unit
 
 from .models import CompletionState, Task, TaskCompletion
 
@@ -244,8 +244,6 @@ def _strictly_below(paths: set[str]) -> dict[str, str]:
     on the completion's anchors: below a province, its province and not itself; below an
     association, likewise; below a city, one of the city's associations (a city holds only
     associations); below a branch, one of its units. Two queries at most."""
-    from jiceng.org.models import Level
-
     owners = list(Unit.objects.filter(path__in=paths).only("pk", "path", "level"))
     listed = [o for o in owners if o.level not in (Level.PROVINCE, Level.GRASSROOTS)]
     members: dict[str, list[int]] = {o.path: [] for o in listed}

@@ -249,12 +249,14 @@ def replace_totals(
 def follow_unit_move(*, unit: Unit, previous_province_id: int | None = None, **_: object) -> None:
     """After `unit` moved (`org.anchors.unit_moved`; its rows' anchors are rewritten): the
     province totals of the province it left and the one it joined, when they differ."""
+    kept = [m.model for m in _MEASURES.values() if m.model.TOTALS is not None]
+    if not kept:
+        return
     province_id = anchors_of(Unit.objects.filter(pk=unit.pk))[unit.pk].province_id
     if province_id == previous_province_id:
         return
-    for measure in _MEASURES.values():
-        if measure.model.TOTALS is not None:
-            refresh_totals(measure.model, provinces=[previous_province_id, province_id])
+    for model in kept:
+        refresh_totals(model, provinces=[previous_province_id, province_id])
 
 
 def _manager(model: type[models.Model] | None) -> Any:
