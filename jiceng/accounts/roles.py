@@ -37,6 +37,10 @@ class Perm(enum.StrEnum):
     CAMPAIGN_MANAGE = "campaign.manage"
     #: Complete the campaign's tasks of one's own unit (and of units below it).
     CAMPAIGN_REPORT = "campaign.report"
+    #: Score one's own association's self-inspection (自查自评) and submit it.
+    ASSESSMENT_SELF = "assessment.self"
+    #: Review the assessments below one's unit: adjust, return, approve, approve areas.
+    ASSESSMENT_REVIEW = "assessment.review"
 
 
 _ADMIN = {
@@ -66,14 +70,20 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
             Perm.RULES_CHECKLIST_MANAGE,
             Perm.CAMPAIGN_MANAGE,
             Perm.CAMPAIGN_REPORT,
+            Perm.ASSESSMENT_REVIEW,
         }
     ),
     # A province or city writes its own implementation plan (实施方案) for its subtree.
     Role.PROVINCIAL_ADMIN: frozenset(
-        _ADMIN | {Perm.UNIT_MOVE, Perm.CAMPAIGN_MANAGE, Perm.CAMPAIGN_REPORT}
+        _ADMIN
+        | {Perm.UNIT_MOVE, Perm.CAMPAIGN_MANAGE, Perm.CAMPAIGN_REPORT, Perm.ASSESSMENT_REVIEW}
     ),
-    Role.CITY_ADMIN: frozenset(_ADMIN | {Perm.CAMPAIGN_MANAGE, Perm.CAMPAIGN_REPORT}),
-    Role.GRASSROOTS_SECRETARY: frozenset(_ADMIN | _FRONT_LINE | {Perm.CAMPAIGN_REPORT}),
+    Role.CITY_ADMIN: frozenset(
+        _ADMIN | {Perm.CAMPAIGN_MANAGE, Perm.CAMPAIGN_REPORT, Perm.ASSESSMENT_REVIEW}
+    ),
+    Role.GRASSROOTS_SECRETARY: frozenset(
+        _ADMIN | _FRONT_LINE | {Perm.CAMPAIGN_REPORT, Perm.ASSESSMENT_SELF}
+    ),
     Role.BRANCH_STAFF: frozenset(
         {
             Perm.PROFILE_EDIT,
@@ -84,7 +94,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
         }
         | _FRONT_LINE
     ),
-    Role.REVIEWER: frozenset({Perm.EXPORT}),
+    Role.REVIEWER: frozenset({Perm.EXPORT, Perm.ASSESSMENT_REVIEW}),
     Role.VIEWER: frozenset({Perm.EXPORT}),
 }
 

@@ -15,7 +15,7 @@ from django.db import transaction
 
 from .models import Rubric
 from .rules import Rule, RuleKind
-from .services import save_items
+from .services.rubrics import save_items
 
 NAME = "九要标准（默认）"
 
@@ -29,6 +29,8 @@ class Line:
     basis: str
     points: int
     rule: Rule | None = None
+    #: Submitting needs an evidence file for it (佐证材料).
+    needs_evidence: bool = False
 
 
 def _tiers(points: int, source: str, *tiers: tuple[int, int]) -> Rule:
@@ -56,7 +58,14 @@ LINES: tuple[Line, ...] = (
         4,
         Rule(RuleKind.MANUAL, D(4)),
     ),
-    Line("1.3", "批准文件", "有编制或民政部门批准文件", 3, Rule(RuleKind.YES_NO, D(3))),
+    Line(
+        "1.3",
+        "批准文件",
+        "有编制或民政部门批准文件（上传批准文件）",
+        3,
+        Rule(RuleKind.YES_NO, D(3)),
+        needs_evidence=True,
+    ),
     Line("2", "班子配备要得力", "领导班子健全，按期换届，配备专职秘书长", 10),
     Line("2.1", "领导班子健全", "会长、副会长、秘书长配备齐全", 4, Rule(RuleKind.MANUAL, D(4))),
     Line("2.2", "按期换届", "任期届满按章程换届", 3, Rule(RuleKind.YES_NO, D(3))),
@@ -86,7 +95,14 @@ LINES: tuple[Line, ...] = (
     ),
     Line("4.2", "经费来源多元", "有会费以外的经费来源", 3, Rule(RuleKind.MANUAL, D(3))),
     Line("5", "办公场所要固定", "有固定办公场所、会议室、会员之家和办公设备", 10),
-    Line("5.1", "固定办公场所", "有固定办公场所", 4, Rule(RuleKind.YES_NO, D(4))),
+    Line(
+        "5.1",
+        "固定办公场所",
+        "有固定办公场所（上传场所照片）",
+        4,
+        Rule(RuleKind.YES_NO, D(4)),
+        needs_evidence=True,
+    ),
     Line(
         "5.2",
         "会议室和会员之家",

@@ -58,6 +58,7 @@ class Condition(models.TextChoices):
     self-inspection submitted, survey quota reached)."""
 
     LEADING_GROUP_RECORDED = "leading_group_recorded", _("Leading group recorded")
+    SELF_INSPECTION_SUBMITTED = "self_inspection_submitted", _("Self-inspection submitted")
 
 
 class Campaign(Locked):

@@ -14,9 +14,9 @@ from jiceng.core.audit import audit_record
 from jiceng.core.errors import ForbiddenAction
 from jiceng.org.models import Level
 
-from .models import Rubric, RubricItem
-from .rubric_import import ReadRubric, read_rubric
-from .rules import Rule
+from ..models import Rubric, RubricItem
+from ..rubric_import import ReadRubric, read_rubric
+from ..rules import Rule
 
 
 def _check_rubric_admin(actor: Actor) -> None:
@@ -67,6 +67,7 @@ def save_items(rubric: Rubric, items: Iterable[ItemLike]) -> None:
             cap=rule.cap if rule else None,
             tiers=[[str(t), str(p)] for t, p in rule.tiers] if rule else [],
             source=rule.source if rule else "",
+            needs_evidence=bool(getattr(item, "needs_evidence", False)),
         )
 
 
