@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("jiceng.activities.urls")),
     path("", include("jiceng.notifications.urls")),
     path("", include("jiceng.campaigns.urls")),
+    path("", include("jiceng.assessments.urls")),
     path("", include("jiceng.documents.urls")),
     path("api/v1/", include("jiceng.api.urls")),
 ]

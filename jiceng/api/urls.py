@@ -2,6 +2,7 @@ from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import SimpleRouter
 
+from jiceng.assessments import api as assessments_api
 from jiceng.campaigns import api as campaigns_api
 from jiceng.documents import api as documents_api
 from jiceng.dues import api as dues_api
@@ -28,6 +29,7 @@ urlpatterns = [
         name="unit-dues-children",
     ),
     *campaigns_api.urlpatterns,
+    *assessments_api.urlpatterns,
     *documents_api.urlpatterns,
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", views.docs, name="docs"),

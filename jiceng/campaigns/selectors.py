@@ -321,6 +321,23 @@ def current_campaign(unit: Unit) -> Campaign | None:
     )
 
 
+def chosen_campaign(
+    unit: Unit, raw: str | None
+) -> tuple[Campaign | None, list[Campaign]] | None:
+    """The campaign a unit's page shows — `raw` (the `?campaign=` id) among those the unit
+    takes part in, else the running one, else the latest — and the list to choose from. None
+    when `raw` names no campaign the unit takes part in (the page's 404). Drafts are plans
+    still being written: they show on the plan pages, not here. One query."""
+    choices = list(
+        campaigns_for_unit(unit).exclude(status=CampaignStatus.DRAFT).order_by("-year", "-pk")
+    )
+    if raw:
+        chosen = next((c for c in choices if str(c.pk) == raw), None)
+        return None if chosen is None else (chosen, choices)
+    running = [c for c in choices if c.is_running]
+    return next(iter(running or choices), None), choices
+
+
 class TaskState:
     """How a unit stands on one task: the values the tab shows and filters on."""
 

@@ -36,22 +36,10 @@ def _tab_url(unit: Unit, campaign: Campaign | None = None) -> str:
 
 
 def _chosen_campaign(request: AuthedRequest, unit: Unit) -> tuple[Campaign | None, list[Campaign]]:
-    """The campaign the tab shows — `?campaign=<id>` among those the unit takes part in (404
-    for any other), else the running one, else the latest — and the list to choose from.
-    Drafts are plans still being written: they show on the plan pages, not here."""
-    choices = list(
-        selectors.campaigns_for_unit(unit)
-        .exclude(status=CampaignStatus.DRAFT)
-        .order_by("-year", "-pk")
-    )
-    raw = request.GET.get("campaign")
-    if raw:
-        chosen = next((c for c in choices if str(c.pk) == raw), None)
-        if chosen is None:
-            raise Http404
-        return chosen, choices
-    running = [c for c in choices if c.is_running]
-    return next(iter(running or choices), None), choices
+    chosen = selectors.chosen_campaign(unit, request.GET.get("campaign"))
+    if chosen is None:
+        raise Http404
+    return chosen
 
 
 def _can_waive(request: AuthedRequest, unit: Unit) -> bool:

@@ -74,3 +74,17 @@ def submitted(running: Campaign, tree: Tree, people: People) -> dict[str, Assess
         fill(assessment, user)
         found[unit.code] = services.assessment_submit(actor=actor, assessment=assessment)
     return found
+
+
+def quick_fill(assessment: Assessment) -> None:
+    """`fill` for the access matrix, where only the state matters: every hand-scored indicator
+    at 0 in one UPDATE, then the evidence the rubric asks for (through the service)."""
+    from jiceng.assessments.models import Score
+
+    Score.objects.filter(assessment=assessment, self_score__isnull=True).exclude(
+        item__rule__in=["veto", "bonus"]
+    ).update(self_score=0)
+    for row in assessment.scores.filter(item__needs_evidence=True):
+        services.evidence_add(
+            actor=Actor.system(), assessment=assessment, code=row.code, files=[pdf_upload()]
+        )

@@ -29,6 +29,15 @@ class Case:
     marker: Callable[[Any], str] | None = None
     #: POST data, when the default (a version and a language) is not enough to reach the view
     data: Callable[[Any], dict[str, Any]] | None = None
+    #: The tree attribute of the unit the page is about, when not the target branch (an
+    #: association's assessment: "shushan"). Insiders placed below it are outside its subtree:
+    #: 404 for an object, a list without it.
+    owner: str = "branch"
+    #: What an insider of a role gets where its place, not its role, decides (only the
+    #: association's parent approves it): role → status.
+    insiders: dict[str, int] | None = None
+    #: A query string to add to the URL (without "?").
+    query: Callable[[Any], str] | None = None
 
 
 def pk_of(name: str) -> Callable[[Any], dict[str, Any]]:

@@ -7,6 +7,7 @@ The cases live beside each app (`<app>/tests/access.py`); see `jiceng/core/tests
 
 import importlib
 import importlib.util
+import json
 from types import SimpleNamespace
 from typing import Any
 
@@ -101,6 +102,9 @@ def objects(tree: Tree) -> SimpleNamespace:
 
 
 def _request(client: Any, case: Case, url: str, objects: SimpleNamespace) -> Any:
+    if case.method == "put":
+        body = case.data(objects) if case.data else {}
+        return client.put(url, json.dumps(body), content_type="application/json")
     if case.method == "post":
         data = case.data(objects) if case.data else {"lock_version": 1, "language": "en"}
         return client.post(url, data)
@@ -112,6 +116,8 @@ def _request(client: Any, case: Case, url: str, objects: SimpleNamespace) -> Any
 def test_access(name: str, role: Role, objects: SimpleNamespace) -> None:
     case = CASES[name]
     url = reverse(name, kwargs=case.kwargs(objects) if case.kwargs else None)
+    if case.query:
+        url += "?" + case.query(objects)
     allowed = case.perm is None or Perm(case.perm) in ROLE_PERMISSIONS[role]
     tree = objects.tree
 
@@ -140,8 +146,27 @@ def test_access(name: str, role: Role, objects: SimpleNamespace) -> None:
             if case.marker:
                 assert case.marker(objects) not in response.content.decode(), (name, role, "leak")
 
-    insider = make_user(f"in_{role}", role, getattr(tree, INSIDE[role]))
+    place = getattr(tree, INSIDE[role])
+    insider = make_user(f"in_{role}", role, place)
     response = _request(client_for(insider), case, url, objects)
+    owner = getattr(tree, case.owner)
+    if case.kind in ("object", "list") and not owner.path.startswith(place.path):
+        # Placed below the page's unit: outside its subtree, whatever the role.
+        if case.kind == "object":
+            assert response.status_code == 404, (name, role, "below", response.status_code)
+        elif allowed:
+            assert response.status_code == 200, (name, role, "below the owner list")
+            if case.marker:
+                assert case.marker(objects) not in response.content.decode(), (name, role)
+        return
+    if case.insiders and role in case.insiders:
+        assert response.status_code == case.insiders[role], (
+            name,
+            role,
+            "insider whose place decides",
+            response.status_code,
+        )
+        return
     if not allowed:
         assert response.status_code == 403, (name, role, "insider without permission")
         return

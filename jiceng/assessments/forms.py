@@ -1,0 +1,90 @@
+"""The assessment's forms: what a page posts, checked for shape; the services check the rules
+(ranges per indicator, reasons, states) and their refusals land back on these forms."""
+
+import re
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+
+from jiceng.core.files import validate_document
+from jiceng.core.forms import MultipleFileField, StyledFormMixin
+
+MAX_TEXT = 2000
+
+
+class ScoreForm(StyledFormMixin, forms.Form):
+    """The association's own score of one indicator, with a note."""
+
+    self_score = forms.CharField(label=_lazy("Self-score"), max_length=10)
+    note = forms.CharField(
+        label=_lazy("Note"),
+        required=False,
+        max_length=MAX_TEXT,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class EvidenceForm(StyledFormMixin, forms.Form):
+    files = MultipleFileField(
+        label=_lazy("Evidence files"),
+        validators=[validate_document],
+        help_text=_lazy("PDF, photos, Word or Excel files."),
+    )
+
+
+class AdjustForm(StyledFormMixin, forms.Form):
+    """A reviewing level's score of one indicator, with the reason (扣分原因)."""
+
+    score = forms.CharField(label=_lazy("Score"), max_length=10)
+    reason = forms.CharField(
+        label=_lazy("Reason"), max_length=MAX_TEXT, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+#: "4.2 原因", "4.2：原因", "4.2: reason" — an indicator's code at the start of a line.
+_LINE = re.compile(r"^\s*(\d{1,3}(?:\.\d{1,3}){0,3})\s*[:：、,，\s]\s*(.+?)\s*$")
+
+
+class ReturnForm(StyledFormMixin, forms.Form):
+    reason = forms.CharField(
+        label=_lazy("Reason for returning"),
+        max_length=MAX_TEXT,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    indicators = forms.CharField(
+        label=_lazy("Reasons per indicator"),
+        required=False,
+        max_length=10 * MAX_TEXT,
+        widget=forms.Textarea(attrs={"rows": 3, "placeholder": "4.2：经费来源缺少佐证材料"}),
+        help_text=_lazy("One line per indicator: its code, then the reason."),
+    )
+
+    def clean_indicators(self) -> dict[str, str]:
+        found: dict[str, str] = {}
+        for number, line in enumerate(self.cleaned_data.get("indicators", "").splitlines(), 1):
+            if not line.strip():
+                continue
+            match = _LINE.match(line)
+            if match is None:
+                raise ValidationError(
+                    _("Line %(line)s: start with the indicator's code, e.g. “4.2：reason”.")
+                    % {"line": number}
+                )
+            found[match.group(1)] = match.group(2)
+        return found
+
+
+class UnapproveForm(StyledFormMixin, forms.Form):
+    reason = forms.CharField(
+        label=_lazy("Reason"),
+        required=False,
+        max_length=MAX_TEXT,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+def field_errors(form: Any) -> str:
+    return "; ".join(str(e) for errors in form.errors.values() for e in errors)

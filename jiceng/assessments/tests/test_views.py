@@ -1,0 +1,77 @@
+"""The assessment tab through the pages (the test client): every step of the chain, refusals
+in place with what was typed, Chinese by default."""
+
+from django.test import Client
+
+from conftest import People, Tree, client_for
+from jiceng.assessments.models import Assessment, AssessmentState, Score
+from jiceng.campaigns.models import Campaign
+
+from .conftest import fill
+
+
+def tab(unit_pk: int) -> str:
+    return f"/units/{unit_pk}/assessment/"
+
+
+def post(client: Client, url: str, campaign: Campaign, **data: object):
+    return client.post(url, {"campaign": campaign.pk, **data})
+
+
+def test_the_chain_through_the_pages(running: Campaign, tree: Tree, people: People):
+    secretary = client_for(people.shushan_secretary, language="en")
+    page = secretary.get(tab(tree.shushan.pk))
+    assert page.status_code == 200 and b'data-testid="start"' in page.content
+    assert post(secretary, tab(tree.shushan.pk) + "start/", running).status_code == 302
+    assessment = Assessment.objects.get(unit=tree.shushan)
+
+    refused = post(secretary, tab(tree.shushan.pk) + "scores/1.2/", running, **{"s1.2-self_score": "9"})
+    assert refused.status_code == 400
+    body = refused.content.decode()
+    assert "1.2: the score must lie between 0 and 4" in body and 'value="9"' in body
+
+    missing = post(secretary, tab(tree.shushan.pk) + "submit/", running)
+    assert missing.status_code == 400 and "give a score" in missing.content.decode()
+
+    fill(assessment, people.shushan_secretary)
+    assert post(secretary, tab(tree.shushan.pk) + "submit/", running).status_code == 302
+    assert Assessment.objects.get(pk=assessment.pk).state == AssessmentState.SUBMITTED
+
+    city = client_for(people.hefei_admin, language="en")
+    sheet = city.get(tab(tree.shushan.pk)).content.decode()
+    assert 'data-testid="approve"' in sheet and 'data-testid="adjust-form"' in sheet
+    no_reason = post(city, tab(tree.shushan.pk) + "adjust/1.2/", running, **{"a1.2-score": "2"})
+    assert no_reason.status_code == 400 and "This field is required" in no_reason.content.decode()
+    assert post(
+        city, tab(tree.shushan.pk) + "adjust/1.2/", running, **{"a1.2-score": "2", "a1.2-reason": "分会覆盖不全"}
+    ).status_code == 302
+    assert Score.objects.get(assessment=assessment, code="1.2").final_score == 2
+    assert post(
+        city,
+        tab(tree.shushan.pk) + "return/",
+        running,
+        **{"ret-reason": "请补充", "ret-indicators": "4.2：经费来源无佐证"},
+    ).status_code == 302
+    returned = secretary.get(tab(tree.shushan.pk)).content.decode()
+    assert "经费来源无佐证" in returned and 'data-state="returned"' in returned
+    assert post(secretary, tab(tree.shushan.pk) + "submit/", running).status_code == 302
+    assert post(city, tab(tree.shushan.pk) + "approve/", running).status_code == 302
+
+    # The province sees the city's area, not ready until 包河区 is approved too.
+    province = client_for(people.anhui_admin, language="en")
+    overview = province.get(tab(tree.anhui.pk)).content.decode()
+    assert 'data-unit="340100"' in overview and 'data-testid="area-approve"' in overview
+    answer = post(province, tab(tree.hefei.pk) + "approve-area/", running)
+    assert answer.status_code == 302
+    followed = province.get(answer["Location"]).content.decode()
+    assert "cannot be approved yet" in followed
+
+
+def test_chinese_by_default_and_others_cannot_act(running: Campaign, tree: Tree, people: People):
+    secretary = client_for(people.shushan_secretary)
+    assert "开始自查" in secretary.get(tab(tree.shushan.pk)).content.decode()
+    baohe = client_for(people.baohe_secretary)
+    assert baohe.get(tab(tree.shushan.pk)).status_code == 404
+    assert post(baohe, tab(tree.shushan.pk) + "start/", running).status_code == 404
+    viewer = client_for(people.viewer)
+    assert post(viewer, tab(tree.shushan.pk) + "start/", running).status_code == 403

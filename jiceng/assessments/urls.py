@@ -1,0 +1,27 @@
+from django.urls import path
+
+from . import views
+
+app_name = "assessments"
+
+urlpatterns = [
+    path("units/<int:pk>/assessment/", views.unit_assessment, name="unit_assessment"),
+    path("units/<int:pk>/assessment/start/", views.start, name="start"),
+    path("units/<int:pk>/assessment/scores/<str:code>/", views.score, name="score"),
+    path("units/<int:pk>/assessment/evidence/<str:code>/", views.evidence, name="evidence"),
+    path("units/<int:pk>/assessment/files/<int:file_pk>/", views.evidence_file, name="file"),
+    path(
+        "units/<int:pk>/assessment/files/<int:file_pk>/remove/",
+        views.evidence_remove,
+        name="file_remove",
+    ),
+    path("units/<int:pk>/assessment/submit/", views.submit, name="submit"),
+    path("units/<int:pk>/assessment/adjust/<str:code>/", views.adjust, name="adjust"),
+    path("units/<int:pk>/assessment/return/", views.return_, name="return"),
+    path("units/<int:pk>/assessment/approve/", views.approve, name="approve"),
+    path("units/<int:pk>/assessment/unapprove/", views.unapprove, name="unapprove"),
+    path("units/<int:pk>/assessment/approve-area/", views.area_approve, name="area_approve"),
+    path(
+        "units/<int:pk>/assessment/unapprove-area/", views.area_unapprove, name="area_unapprove"
+    ),
+]
