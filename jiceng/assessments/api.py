@@ -31,7 +31,7 @@ from rest_framework.response import Response
 from jiceng.api import converters  # noqa: F401  (registers the `id` path converter)
 from jiceng.api.base import ScopedViewSet
 from jiceng.api.permissions import SignedIn
-from jiceng.api.schema import BAD_PARAMETERS, EMPTY_MEANS_ABSENT
+from jiceng.api.schema import BAD_PARAMETERS, DETAIL, EMPTY_MEANS_ABSENT
 from jiceng.campaigns.api import CONFLICT, visible_campaigns
 from jiceng.core.actor import Actor
 from jiceng.core.scope import in_subtree
@@ -52,7 +52,7 @@ MAX_TEXT = 2000
 
 class RubricItemSerializer(serializers.Serializer):
     code = serializers.CharField()
-    parent = serializers.CharField(allow_null=True)
+    parent = serializers.CharField(allow_null=True)  # type: ignore[assignment]  # a field
     depth = serializers.IntegerField()
     name = serializers.CharField()
     basis = serializers.CharField()
@@ -62,7 +62,7 @@ class RubricItemSerializer(serializers.Serializer):
     floor = serializers.DecimalField(max_digits=6, decimal_places=1)
     cap = serializers.DecimalField(max_digits=7, decimal_places=1, allow_null=True)
     tiers = serializers.ListField(child=serializers.ListField(child=serializers.CharField()))
-    source = serializers.CharField()
+    source = serializers.CharField()  # type: ignore[assignment]  # the field, not DRF's
     needs_evidence = serializers.BooleanField()
 
 
@@ -164,8 +164,14 @@ def _conflict(description: str) -> OpenApiResponse:
     return OpenApiResponse(CONFLICT, description)
 
 
+#: A 400 of a write: each bad field with its messages, or `{"detail": …}` for a body that is no
+#: JSON or form data at all.
+BAD_BODY = {"anyOf": [BAD_PARAMETERS, DETAIL]}
+
 WRITE_RESPONSES: dict[int, Any] = {
-    400: OpenApiResponse(BAD_PARAMETERS, "A field is missing or malformed (named)."),
+    400: OpenApiResponse(
+        BAD_BODY, "A field is missing or malformed (named), or the body cannot be read."
+    ),
     409: _conflict(
         "The assessment's state refuses it (`wrong_state`, `not_editable`, `locked`, "
         "`campaign_not_running`) or someone changed it since `version` (`conflict`)."
@@ -185,7 +191,11 @@ def _call(write: Callable[[], Any]) -> Any:
     try:
         return write()
     except DjangoValidationError as error:
-        detail = error.message_dict if hasattr(error, "error_dict") else {"non_field_errors": error.messages}
+        detail = (
+            error.message_dict
+            if hasattr(error, "error_dict")
+            else {"non_field_errors": error.messages}
+        )
         raise ValidationError(detail) from error
 
 
@@ -280,6 +290,19 @@ class AssessmentViewSet(ScopedViewSet):
     """Assessments in the user's area, and every step of the workflow on them."""
 
     queryset = Assessment.objects.select_related("unit__parent", "campaign__unit", "rubric")
+    #: The body each action reads (what OPTIONS describes).
+    BODIES: dict[str, type[serializers.Serializer]] = {
+        "create": OpenBody,
+        "score": ScoreBody,
+        "submit": VersionBody,
+        "adjust": AdjustBody,
+        "return_": ReturnBody,
+        "approve": VersionBody,
+        "unapprove": UnapproveBody,
+    }
+
+    def get_serializer_class(self) -> type[serializers.Serializer]:
+        return self.BODIES.get(str(self.action), AssessmentSerializer)
 
     def _assessment(self, pk: int) -> Assessment:
         assessment = self.get_queryset().filter(pk=pk).first()
@@ -330,7 +353,12 @@ class AssessmentViewSet(ScopedViewSet):
         return self._answer(self._assessment(pk))
 
     @extend_schema(
-        request=OpenBody, responses={201: AssessmentDetailSerializer, **WRITE_RESPONSES}
+        request=OpenBody,
+        responses={
+            201: AssessmentDetailSerializer,
+            404: OpenApiResponse(DETAIL, "No such campaign or unit in your area."),
+            **WRITE_RESPONSES,
+        },
     )
     def create(self, request: Request) -> Response:
         """Start the self-inspection of your association in a running campaign (or answer the
@@ -348,7 +376,9 @@ class AssessmentViewSet(ScopedViewSet):
         fresh = self._assessment(assessment.pk)
         return Response(assessment_body(fresh), status=201)
 
-    @extend_schema(request=ScoreBody, responses={200: AssessmentDetailSerializer, **WRITE_RESPONSES})
+    @extend_schema(
+        request=ScoreBody, responses={200: AssessmentDetailSerializer, **WRITE_RESPONSES}
+    )
     def score(self, request: Request, pk: int, code: str) -> Response:
         """Your association's own score of one indicator, with a note, before submission."""
         assessment = self._assessment(pk)
@@ -381,23 +411,31 @@ class AssessmentViewSet(ScopedViewSet):
         )
         return self._answer(assessment)
 
-    @extend_schema(request=VersionBody, responses={200: AssessmentDetailSerializer, **WRITE_RESPONSES})
+    @extend_schema(
+        request=VersionBody, responses={200: AssessmentDetailSerializer, **WRITE_RESPONSES}
+    )
     def submit(self, request: Request, pk: int) -> Response:
         """Submit the self-inspection: every required indicator scored and evidenced (400
         naming each that is not); computed indicators are frozen."""
         return self._step(request, pk, VersionBody, services.assessment_submit)
 
-    @extend_schema(request=AdjustBody, responses={200: AssessmentDetailSerializer, **WRITE_RESPONSES})
+    @extend_schema(
+        request=AdjustBody, responses={200: AssessmentDetailSerializer, **WRITE_RESPONSES}
+    )
     def adjust(self, request: Request, pk: int) -> Response:
         """A reviewing level's score of one indicator, with the reason."""
         return self._step(request, pk, AdjustBody, services.assessment_adjust)
 
-    @extend_schema(request=ReturnBody, responses={200: AssessmentDetailSerializer, **WRITE_RESPONSES})
+    @extend_schema(
+        request=ReturnBody, responses={200: AssessmentDetailSerializer, **WRITE_RESPONSES}
+    )
     def return_(self, request: Request, pk: int) -> Response:
         """Send it back to the association, with a reason and reasons per indicator."""
         return self._step(request, pk, ReturnBody, services.assessment_return)
 
-    @extend_schema(request=VersionBody, responses={200: AssessmentDetailSerializer, **WRITE_RESPONSES})
+    @extend_schema(
+        request=VersionBody, responses={200: AssessmentDetailSerializer, **WRITE_RESPONSES}
+    )
     def approve(self, request: Request, pk: int) -> Response:
         """The association's parent approves its submitted assessment."""
         return self._step(request, pk, VersionBody, services.assessment_approve)
@@ -416,9 +454,11 @@ class AreaViewSet(ScopedViewSet):
 
     queryset = Unit.objects.all()
     unit_url_kwarg = "pk"
+    serializer_class = AreaSerializer  # what OPTIONS describes (the answer; no body is read)
 
     def _campaign(self, request: Request) -> Any:
         key = _query_id(request, "campaign", required=True)
+        assert key is not None  # required: a 400 otherwise
         campaign = visible_campaigns(self.unit).filter(pk=key).first()
         if campaign is None:
             raise exceptions.NotFound
@@ -426,7 +466,9 @@ class AreaViewSet(ScopedViewSet):
 
     def _answer(self, campaign: Any, approved: bool) -> Response:
         return Response(
-            AreaSerializer({"campaign": campaign.pk, "unit": self.unit.pk, "approved": approved}).data
+            AreaSerializer(
+                {"campaign": campaign.pk, "unit": self.unit.pk, "approved": approved}
+            ).data
         )
 
     AREA_RESPONSES: dict[int, Any] = {

@@ -6,8 +6,8 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from jiceng.core.files import validate_document
 from jiceng.core.forms import MultipleFileField, StyledFormMixin
@@ -18,9 +18,9 @@ MAX_TEXT = 2000
 class ScoreForm(StyledFormMixin, forms.Form):
     """The association's own score of one indicator, with a note."""
 
-    self_score = forms.CharField(label=_lazy("Self-score"), max_length=10)
+    self_score = forms.CharField(label=_("Self-score"), max_length=10)
     note = forms.CharField(
-        label=_lazy("Note"),
+        label=_("Note"),
         required=False,
         max_length=MAX_TEXT,
         widget=forms.Textarea(attrs={"rows": 2}),
@@ -28,19 +28,19 @@ class ScoreForm(StyledFormMixin, forms.Form):
 
 
 class EvidenceForm(StyledFormMixin, forms.Form):
-    files = MultipleFileField(
-        label=_lazy("Evidence files"),
+    upload = MultipleFileField(
+        label=_("Evidence files"),
         validators=[validate_document],
-        help_text=_lazy("PDF, photos, Word or Excel files."),
+        help_text=_("PDF, photos, Word or Excel files."),
     )
 
 
 class AdjustForm(StyledFormMixin, forms.Form):
     """A reviewing level's score of one indicator, with the reason (扣分原因)."""
 
-    score = forms.CharField(label=_lazy("Score"), max_length=10)
+    score = forms.CharField(label=_("Score"), max_length=10)
     reason = forms.CharField(
-        label=_lazy("Reason"), max_length=MAX_TEXT, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Reason"), max_length=MAX_TEXT, widget=forms.Textarea(attrs={"rows": 2})
     )
 
 
@@ -50,16 +50,16 @@ _LINE = re.compile(r"^\s*(\d{1,3}(?:\.\d{1,3}){0,3})\s*[:：、,，\s]\s*(.+?)\s
 
 class ReturnForm(StyledFormMixin, forms.Form):
     reason = forms.CharField(
-        label=_lazy("Reason for returning"),
+        label=_("Reason for returning"),
         max_length=MAX_TEXT,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
     indicators = forms.CharField(
-        label=_lazy("Reasons per indicator"),
+        label=_("Reasons per indicator"),
         required=False,
         max_length=10 * MAX_TEXT,
         widget=forms.Textarea(attrs={"rows": 3, "placeholder": "4.2：经费来源缺少佐证材料"}),
-        help_text=_lazy("One line per indicator: its code, then the reason."),
+        help_text=_("One line per indicator: its code, then the reason."),
     )
 
     def clean_indicators(self) -> dict[str, str]:
@@ -70,7 +70,7 @@ class ReturnForm(StyledFormMixin, forms.Form):
             match = _LINE.match(line)
             if match is None:
                 raise ValidationError(
-                    _("Line %(line)s: start with the indicator's code, e.g. “4.2：reason”.")
+                    gettext("Line %(line)s: start with the indicator's code, e.g. “4.2：reason”.")
                     % {"line": number}
                 )
             found[match.group(1)] = match.group(2)
@@ -79,7 +79,7 @@ class ReturnForm(StyledFormMixin, forms.Form):
 
 class UnapproveForm(StyledFormMixin, forms.Form):
     reason = forms.CharField(
-        label=_lazy("Reason"),
+        label=_("Reason"),
         required=False,
         max_length=MAX_TEXT,
         widget=forms.Textarea(attrs={"rows": 2}),

@@ -321,6 +321,9 @@ class Adjustment(models.Model):
             models.UniqueConstraint(fields=["score", "unit"], name="adjustment_score_unit")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.score} · {self.unit} · {self.value}"
+
 
 class EventKind(models.TextChoices):
     SELF_SCORE = "self_score", _("Self-scored")
@@ -362,6 +365,9 @@ class AssessmentEvent(models.Model):
         verbose_name = _("assessment event")
         verbose_name_plural = _("assessment events")
         ordering = ["assessment", "at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.assessment} · {self.kind} {self.code}".rstrip()
 
 
 class ScoreEvidence(models.Model):
@@ -427,3 +433,6 @@ class AreaApproval(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["campaign", "unit"], name="area_approval_unit")
         ]
+
+    def __str__(self) -> str:
+        return f"{self.unit} · {self.campaign}"

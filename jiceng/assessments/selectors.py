@@ -153,10 +153,7 @@ def associations_below(campaign: Campaign, unit: Unit) -> QuerySet[Unit]:
 
 def area_rows(campaign: Campaign, units: list[Unit]) -> list[AreaRow]:
     """Each of `units` (a page of associations) with its assessment (one query)."""
-    found = {
-        a.unit_id: a
-        for a in Assessment.objects.filter(campaign=campaign, unit__in=units)
-    }
+    found = {a.unit_id: a for a in Assessment.objects.filter(campaign=campaign, unit__in=units)}
     return [AreaRow(unit, found.get(unit.pk)) for unit in units]
 
 
@@ -246,7 +243,8 @@ def api_indicator(row: SheetRow) -> dict[str, Any]:
     }
 
 
-
 def area_approval(campaign: Campaign, unit: Unit) -> AreaApproval | None:
     """The approval of `unit`'s area (by its parent), if any."""
-    return AreaApproval.objects.filter(campaign=campaign, unit=unit).select_related("by_unit").first()
+    return (
+        AreaApproval.objects.filter(campaign=campaign, unit=unit).select_related("by_unit").first()
+    )

@@ -21,7 +21,5 @@ urlpatterns = [
     path("units/<int:pk>/assessment/approve/", views.approve, name="approve"),
     path("units/<int:pk>/assessment/unapprove/", views.unapprove, name="unapprove"),
     path("units/<int:pk>/assessment/approve-area/", views.area_approve, name="area_approve"),
-    path(
-        "units/<int:pk>/assessment/unapprove-area/", views.area_unapprove, name="area_unapprove"
-    ),
+    path("units/<int:pk>/assessment/unapprove-area/", views.area_unapprove, name="area_unapprove"),
 ]

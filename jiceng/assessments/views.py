@@ -70,7 +70,7 @@ def _above(request: AuthedRequest, unit: Unit) -> bool:
 
 
 def _sheet_context(
-    request: AuthedRequest, unit: Unit, campaign: Campaign, bound: dict[str, Any]
+    request: AuthedRequest, unit: Unit, campaign: Campaign, bound: dict[tuple[str, str], Any]
 ) -> dict[str, Any]:
     user = request.user
     assessment = selectors.assessment_of(campaign, unit)
@@ -134,6 +134,8 @@ def _sheet_context(
         {
             "sheet": sheet,
             "rows": rows,
+            # Indicator, points, self-score, computed, a column per level, final, evidence.
+            "columns": 6 + len(sheet.levels),
             "can_self": can_self,
             "can_adjust": can_adjust,
             "can_return": parent and state == AssessmentState.SUBMITTED and locked is None,
@@ -176,7 +178,7 @@ def _render(
     unit: Unit,
     context: dict[str, Any],
     *,
-    bound: dict[str, Any] | None = None,
+    bound: dict[tuple[str, str], Any] | None = None,
     status: int = 200,
 ) -> HttpResponse:
     campaign, choices = _campaign(request, unit)
@@ -290,7 +292,10 @@ def evidence(request: AuthedRequest, pk: int, code: str) -> HttpResponse:
         EvidenceForm(request.POST, request.FILES, prefix=f"e{code}"),
         ("evidence", code),
         lambda data: services.evidence_add(
-            actor=Actor.from_request(request), assessment=assessment, code=code, files=data["files"]
+            actor=Actor.from_request(request),
+            assessment=assessment,
+            code=code,
+            files=data["upload"],
         ),
         _("Evidence attached to %(code)s.") % {"code": code},
     )
@@ -340,7 +345,9 @@ def submit(request: AuthedRequest, pk: int) -> HttpResponse:
     except DomainError as exc:
         messages.error(request, str(exc.message))
         return redirect(_tab_url(unit, campaign))
-    messages.success(request, _("Self-inspection submitted to %(parent)s.") % {"parent": unit.parent})
+    messages.success(
+        request, _("Self-inspection submitted to %(parent)s.") % {"parent": unit.parent}
+    )
     return redirect(_tab_url(unit, campaign))
 
 

@@ -120,10 +120,11 @@ PLAN: list[
             (
                 Level.GRASSROOTS,
                 "自查",
-                "对自身组织建设、搞好会员服务和发挥作用情况进行自查，提出有针对性的改进措施。",
+                "对自身组织建设、搞好会员服务和发挥作用情况进行自查，提出有针对性的改进措施。"
+                "（在“评估”页对照“九要”标准自查自评，提交即完成。）",
                 (5, 31),
-                CompletionKind.FORM,
-                "",
+                CompletionKind.CONDITION,
+                Condition.SELF_INSPECTION_SUBMITTED,
             ),
         ],
     ),

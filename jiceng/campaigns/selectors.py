@@ -321,9 +321,7 @@ def current_campaign(unit: Unit) -> Campaign | None:
     )
 
 
-def chosen_campaign(
-    unit: Unit, raw: str | None
-) -> tuple[Campaign | None, list[Campaign]] | None:
+def chosen_campaign(unit: Unit, raw: str | None) -> tuple[Campaign | None, list[Campaign]] | None:
     """The campaign a unit's page shows — `raw` (the `?campaign=` id) among those the unit
     takes part in, else the running one, else the latest — and the list to choose from. None
     when `raw` names no campaign the unit takes part in (the page's 404). Drafts are plans

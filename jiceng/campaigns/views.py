@@ -25,7 +25,7 @@ from jiceng.org.pages import unit_page
 
 from . import completion, selectors
 from .forms import COMPLETED_ON_TAB, CompleteForm, WaiveForm
-from .models import Campaign, CampaignStatus, EvidenceFile, Task
+from .models import Campaign, EvidenceFile, Task
 
 TAB = "campaign"
 

@@ -43,7 +43,9 @@ def test_secretary_completes_a_task_and_the_city_sees_the_rate_change(
     browser: Browser, page: Page, live_server, tree: Tree, people: People
 ):
     _seed, current = seed_campaigns(tree.root)
-    task = Task.objects.get(phase__campaign=current, title="自查", parent_task__isnull=True)
+    task = Task.objects.get(
+        phase__campaign=current, title="会员公认度和满意度测评", parent_task__isnull=True
+    )
     base = live_server.url
 
     # The city sees 蜀山区 at 0%.
@@ -55,7 +57,8 @@ def test_secretary_completes_a_task_and_the_city_sees_the_rate_change(
     expect(city_page.get_by_test_id("campaign-children")).to_be_visible()
     assert _shushan_rate(city_page) == "0.0%"
 
-    # The secretary completes 自查 with a note; a missing note is refused next to the field.
+    # The secretary completes the survey task with a note; a missing note is refused next to
+    # the field.
     sign_in(page, base, "shushan")
     page.goto(f"{base}/units/{tree.shushan.pk}/")
     page.locator(f'a[href="/units/{tree.shushan.pk}/campaign/"]').first.click()
@@ -63,10 +66,10 @@ def test_secretary_completes_a_task_and_the_city_sees_the_rate_change(
     row.get_by_test_id("complete").click()
     row = page.locator(f'[data-testid="task-row"][data-task="{task.pk}"]')
     expect(row.locator('[data-field="note"]')).to_contain_text("必填")
-    row.get_by_label("备注").fill("已完成组织建设和会员服务自查，形成改进措施。")
+    row.get_by_label("备注").fill("已组织会员完成公认度和满意度测评。")
     shot(page, "campaign-secretary-desktop")
     row.get_by_test_id("complete").click()
-    expect(page.get_by_role("alert").first).to_contain_text("自查")
+    expect(page.get_by_role("alert").first).to_contain_text("测评")
     row = page.locator(f'[data-testid="task-row"][data-task="{task.pk}"]')
     expect(row).to_have_attribute("data-state", re.compile("^(on_time|late)$"))
 

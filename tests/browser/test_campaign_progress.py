@@ -114,7 +114,9 @@ def test_the_city_sees_the_charts_and_they_follow_a_completion(
 ) -> None:
     _seed, current = seed_campaigns(tree.root)
     _part_done(current, tree, people)
-    task = Task.objects.get(phase__campaign=current, title="自查", parent_task__isnull=True)
+    task = Task.objects.get(
+        phase__campaign=current, title="按《规范》抓好落实", parent_task__isnull=True
+    )
     url = live_server.url + reverse(
         "campaigns:progress", kwargs={"pk": tree.hefei.pk, "campaign_pk": current.pk}
     )
@@ -136,12 +138,13 @@ def test_the_city_sees_the_charts_and_they_follow_a_completion(
     assert phases[:2] == ["阶段", "截止日期"]
     _shot(page, "city-desktop")
 
-    # 蜀山区 does 自查 (through the service); after a reload the rate and the bar move.
+    # 蜀山区 does 按《规范》抓好落实 (through the service); after a reload the rate and the bar
+    # move.
     completion.task_complete(
         actor=Actor(user=people.shushan_secretary),
         task=task,
         unit=tree.shushan,
-        evidence={"note": "已完成自查"},
+        evidence={"note": "已完成"},
     )
     page.reload()
     _drawn(page, "chart-children")

@@ -19,8 +19,10 @@ def take(assessment: Assessment, expected_lock_version: int | None) -> Assessmen
     transactions serialise writers), refused with `ConflictError` when someone changed it
     after the user loaded `expected_lock_version`. Its version is moved on: of two reviewers
     acting at once, one wins and the other is told."""
-    current = Assessment.objects.select_for_update().select_related("unit", "campaign").get(
-        pk=assessment.pk
+    current = (
+        Assessment.objects.select_for_update()
+        .select_related("unit", "campaign")
+        .get(pk=assessment.pk)
     )
     if expected_lock_version is not None and current.lock_version != expected_lock_version:
         raise ConflictError(current=current)
@@ -47,7 +49,8 @@ def record(
         value=value,
         reason=reason,
         round=assessment.round,
-        unit=unit if unit is not None else (user.unit if user is not None else None),
+        # The acting unit: the user's, or for the system the unit whose step it is.
+        unit=unit if unit is not None else (user.unit if user is not None else assessment.unit),
         by=user,
         at=timezone.now(),
     )
@@ -84,9 +87,7 @@ def refresh_totals(assessment: Assessment, setup: CampaignRubric) -> None:
             changed.append(score)
     if changed:
         Score.objects.bulk_update(changed, ["final_score"])
-    result = outcome(
-        setup, ((s.item, s.self_score, s.final_score, s.flagged) for s in scores)
-    )
+    result = outcome(setup, ((s.item, s.self_score, s.final_score, s.flagged) for s in scores))
     assessment.self_total = result.self_total
     assessment.total = result.total
     assessment.vetoed = result.vetoed

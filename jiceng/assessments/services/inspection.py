@@ -165,14 +165,15 @@ def parse_score(item: RubricItem, raw: Any, *, field: str) -> Decimal:
             {field: _("%(code)s: the score must be a number.") % {"code": item.code}}
         ) from None
     if not value.is_finite():
-        raise ValidationError({field: _("%(code)s: the score must be a number.") % {"code": item.code}})
+        raise ValidationError(
+            {field: _("%(code)s: the score must be a number.") % {"code": item.code}}
+        )
     low, high = score_range(item)
     if not low <= value <= high or value != value.quantize(Decimal("0.1")):
         raise ValidationError(
             {
                 field: _(
-                    "%(code)s: the score must lie between %(low)s and %(high)s, "
-                    "in steps of 0.1."
+                    "%(code)s: the score must lie between %(low)s and %(high)s, in steps of 0.1."
                 )
                 % {"code": item.code, "low": low, "high": high}
             }
@@ -185,9 +186,7 @@ def _text(value: Decimal | None) -> str | None:
 
 
 def _score(assessment: Assessment, code: str) -> Score:
-    score = (
-        Score.objects.select_related("item").filter(assessment=assessment, code=code).first()
-    )
+    score = Score.objects.select_related("item").filter(assessment=assessment, code=code).first()
     if score is None:
         raise ValidationError({"code": _("The rubric has no indicator %(code)s.") % {"code": code}})
     return score
@@ -239,9 +238,9 @@ def evidence_add(
     """Attach evidence files to one indicator (checked by content and size)."""
     _authorize_self(actor, assessment.unit)
     if not files:
-        raise ValidationError({"files": _("Choose at least one file.")})
+        raise ValidationError({"upload": _("Choose at least one file.")})
     for upload in files:
-        check_document(upload, field="files")
+        check_document(upload, field="upload")
     stored: list[ScoreEvidence] = []
     try:
         with transaction.atomic():
@@ -251,7 +250,7 @@ def evidence_add(
             if score.files.count() + len(files) > MAX_FILES:
                 raise ValidationError(
                     {
-                        "files": _("%(code)s keeps at most %(count)s files.")
+                        "upload": _("%(code)s keeps at most %(count)s files.")
                         % {"code": code, "count": MAX_FILES}
                     }
                 )
@@ -261,7 +260,13 @@ def evidence_add(
                 evidence.file.save("upload", upload, save=False)
                 stored.append(evidence)
                 evidence.save()
-            record(current, actor, EventKind.EVIDENCE, code=code, reason=", ".join(e.name for e in stored))
+            record(
+                current,
+                actor,
+                EventKind.EVIDENCE,
+                code=code,
+                reason=", ".join(e.name for e in stored),
+            )
             audit_record(
                 actor=actor,
                 action="assessments.evidence.add",

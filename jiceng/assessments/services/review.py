@@ -1,12 +1,12 @@
 """Review, level by level, with locking (as DHIS2 approves data):
 
-| action | who | state before → after |
+| action | who (`ASSESSMENT_REVIEW`) | state |
 | --- | --- | --- |
-| adjust an indicator (with a reason) | any level above the association, `ASSESSMENT_REVIEW` | submitted or approved, unchanged |
-| return (reasons per indicator) | the association's parent | submitted → returned (next round) |
+| adjust an indicator, with a reason | any level above the association | submitted, approved |
+| return, with reasons per indicator | the association's parent | submitted → returned |
 | approve | the association's parent | submitted → approved |
 | unapprove | the parent or a level above | approved → submitted |
-| approve an area (a city, a province) | the area's parent | every association in it approved, every city in it area-approved |
+| approve an area (city, province) | the area's parent | all inside approved |
 | unapprove an area | the area's parent or a level above | — |
 
 An area approval locks everything in the area against anyone inside it: once the province has
@@ -69,9 +69,7 @@ def lock_over(campaign: Campaign, acting: Unit | None) -> AreaApproval | None:
     if acting is None:
         return None
     return (
-        AreaApproval.objects.filter(
-            campaign=campaign, unit__path__in=ancestor_paths(acting.path)
-        )
+        AreaApproval.objects.filter(campaign=campaign, unit__path__in=ancestor_paths(acting.path))
         .select_related("unit", "by_unit")
         .first()
     )
@@ -112,15 +110,8 @@ def _in_state(assessment: Assessment, *states: str) -> None:
         )
 
 
-def _audit(actor: Actor, action: str, assessment: Assessment, before: Any, **extra: Any) -> None:
-    audit_record(
-        actor=actor,
-        action=action,
-        unit=assessment.unit,
-        obj=assessment,
-        before=before,
-        after={**snapshot(assessment, Assessment.AUDITED_FIELDS), **extra},
-    )
+def _after(assessment: Assessment, **extra: Any) -> dict[str, Any]:
+    return {**snapshot(assessment, Assessment.AUDITED_FIELDS), **extra}
 
 
 def assessment_adjust(
@@ -146,6 +137,7 @@ def assessment_adjust(
         value = parse_score(row.item, score, field="score")
         text = _reason(reason, what=code)
         reviewing = acting or current.unit.parent
+        assert reviewing is not None  # an association always has a parent
         before = snapshot(current, Assessment.AUDITED_FIELDS)
         Adjustment.objects.update_or_create(
             score=row,
@@ -159,8 +151,17 @@ def assessment_adjust(
             },
         )
         refresh_totals(current, setup_for(current.campaign))
-        record(current, actor, EventKind.ADJUST, code=code, value=value, reason=text)
-        _audit(actor, "assessments.assessment.adjust", current, before, code=code, score=str(value))
+        record(
+            current, actor, EventKind.ADJUST, code=code, value=value, reason=text, unit=reviewing
+        )
+        audit_record(
+            actor=actor,
+            action="assessments.assessment.adjust",
+            unit=current.unit,
+            obj=current,
+            before=before,
+            after=_after(current, code=code, score=str(value)),
+        )
     return current
 
 
@@ -176,7 +177,10 @@ def assessment_return(
     given); it can edit again, in the next round."""
     acting = _authorize_parent(actor, assessment.unit)
     text = _reason(reason)
-    per_code = {str(code): _reason(why, field="indicators", what=str(code)) for code, why in (indicators or {}).items()}
+    per_code = {
+        str(code): _reason(why, field="indicators", what=str(code))
+        for code, why in (indicators or {}).items()
+    }
     with transaction.atomic():
         current = take(assessment, expected_lock_version)
         _in_state(current, AssessmentState.SUBMITTED)
@@ -188,16 +192,24 @@ def assessment_return(
                 {"indicators": _("The rubric has no indicator %(code)s.") % {"code": unknown[0]}}
             )
         before = snapshot(current, Assessment.AUDITED_FIELDS)
-        record(current, actor, EventKind.RETURN, reason=text)
+        by = acting or current.unit.parent
+        record(current, actor, EventKind.RETURN, reason=text, unit=by)
         for code, why in per_code.items():
-            record(current, actor, EventKind.RETURN, code=code, reason=why)
+            record(current, actor, EventKind.RETURN, code=code, reason=why, unit=by)
         Score.objects.filter(assessment=current).update(returned_reason="")
         for code, why in per_code.items():
             Score.objects.filter(assessment=current, code=code).update(returned_reason=why)
         current.state = AssessmentState.RETURNED
         current.round += 1
         Assessment.objects.filter(pk=current.pk).update(state=current.state, round=current.round)
-        _audit(actor, "assessments.assessment.return", current, before, reason=text, indicators=per_code)
+        audit_record(
+            actor=actor,
+            action="assessments.assessment.return",
+            unit=current.unit,
+            obj=current,
+            before=before,
+            after=_after(current, reason=text, indicators=per_code),
+        )
     return current
 
 
@@ -218,8 +230,15 @@ def assessment_approve(
             approved_at=current.approved_at,
             approved_by_unit=current.approved_by_unit,
         )
-        record(current, actor, EventKind.APPROVE)
-        _audit(actor, "assessments.assessment.approve", current, before)
+        record(current, actor, EventKind.APPROVE, unit=current.approved_by_unit)
+        audit_record(
+            actor=actor,
+            action="assessments.assessment.approve",
+            unit=current.unit,
+            obj=current,
+            before=before,
+            after=_after(current),
+        )
     return current
 
 
@@ -242,8 +261,21 @@ def assessment_unapprove(
         Assessment.objects.filter(pk=current.pk).update(
             state=current.state, approved_at=None, approved_by_unit=None
         )
-        record(current, actor, EventKind.UNAPPROVE, reason=str(reason or "").strip()[:MAX_REASON])
-        _audit(actor, "assessments.assessment.unapprove", current, before)
+        record(
+            current,
+            actor,
+            EventKind.UNAPPROVE,
+            reason=str(reason or "").strip()[:MAX_REASON],
+            unit=acting or current.unit.parent,
+        )
+        audit_record(
+            actor=actor,
+            action="assessments.assessment.unapprove",
+            unit=current.unit,
+            obj=current,
+            before=before,
+            after=_after(current),
+        )
     return current
 
 
@@ -311,7 +343,7 @@ def area_approve(*, actor: Actor, campaign: Campaign, area: Unit) -> AreaApprova
                 approval = AreaApproval.objects.create(
                     campaign=campaign,
                     unit=area,
-                    by_unit=acting or area.parent,
+                    by_unit=acting or area.parent,  # type: ignore[misc]  # a city or province
                     by=actor.user,
                     at=timezone.now(),
                 )
@@ -349,4 +381,3 @@ def area_unapprove(*, actor: Actor, campaign: Campaign, area: Unit) -> None:
             obj=None,
             before={"campaign": campaign.pk, "area": area.name},
         )
-

@@ -41,7 +41,14 @@ def approved_area(o: SimpleNamespace) -> None:
 
 def evidence(o: SimpleNamespace) -> ScoreEvidence:
     found = assessment(o)
-    return services.evidence_add(actor=SYSTEM, assessment=found, code="1.3", files=[pdf_upload()])[0]
+    return services.evidence_add(actor=SYSTEM, assessment=found, code="1.3", files=[pdf_upload()])[
+        0
+    ]
+
+
+def _filled(o: SimpleNamespace) -> dict[str, Any]:
+    fill(assessment(o))
+    return {"pk": o.tree.shushan.pk}
 
 
 def shushan(o: SimpleNamespace) -> dict[str, Any]:
@@ -90,7 +97,7 @@ CASES: dict[str, Case] = {
         Perm.ASSESSMENT_SELF,
         "post",
         with_state(AssessmentState.DRAFT, code="1.3"),
-        data=lambda o: campaign(o, **{"e1.3-files": pdf_upload()}),
+        data=lambda o: campaign(o, **{"e1.3-upload": pdf_upload()}),
         owner=SHUSHAN,
     ),
     "assessments:file": Case(
@@ -110,7 +117,7 @@ CASES: dict[str, Case] = {
         "object",
         Perm.ASSESSMENT_SELF,
         "post",
-        lambda o: (fill(assessment(o)), {"pk": o.tree.shushan.pk})[1],
+        lambda o: _filled(o),
         data=campaign,
         owner=SHUSHAN,
     ),

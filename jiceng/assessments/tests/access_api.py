@@ -1,7 +1,9 @@
 """The access matrix's cases for the assessment endpoints of the API (see
 jiceng/core/tests/access.py and this app's access.py, whose helpers make the states)."""
 
+from collections.abc import Callable
 from types import SimpleNamespace
+from typing import Any
 
 from conftest import Tree
 from jiceng.accounts.roles import Perm, Role
@@ -16,11 +18,11 @@ ABOVE_THE_PARENT = {Role.NATIONAL_ADMIN: 403, Role.PROVINCIAL_ADMIN: 403, Role.R
 NOT_THE_AREAS_PARENT = {Role.NATIONAL_ADMIN: 403, Role.CITY_ADMIN: 403}
 
 
-def _pk(state: str) -> object:
+def _pk(state: str) -> Callable[[SimpleNamespace], dict[str, Any]]:
     return lambda o: {"pk": assessment(o, state).pk}
 
 
-def _score(o: SimpleNamespace) -> dict[str, object]:
+def _score(o: SimpleNamespace) -> dict[str, Any]:
     return {"pk": assessment(o).pk, "code": "1.2"}
 
 
@@ -32,9 +34,7 @@ CASES: dict[str, Case] = {
         marker=lambda o: "340104",
         owner="shushan",
     ),
-    "api:assessment-detail": Case(
-        "object", kwargs=_pk(AssessmentState.DRAFT), owner="shushan"
-    ),
+    "api:assessment-detail": Case("object", kwargs=_pk(AssessmentState.DRAFT), owner="shushan"),
     "api:assessment-score": Case(
         "object",
         Perm.ASSESSMENT_SELF,

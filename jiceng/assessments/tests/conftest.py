@@ -68,7 +68,10 @@ def fill(assessment: Assessment, user: object, *, score: str | None = None) -> N
 def submitted(running: Campaign, tree: Tree, people: People) -> dict[str, Assessment]:
     """蜀山区 and 包河区 self-inspected and submitted."""
     found = {}
-    for unit, user in ((tree.shushan, people.shushan_secretary), (tree.baohe, people.baohe_secretary)):
+    for unit, user in (
+        (tree.shushan, people.shushan_secretary),
+        (tree.baohe, people.baohe_secretary),
+    ):
         actor = Actor(user=user)
         assessment = services.assessment_open(actor=actor, campaign=running, unit=unit)
         fill(assessment, user)

@@ -31,13 +31,13 @@ def test_the_whole_chain_through_the_api(running: Campaign, tree: Tree, people: 
     rubric = secretary.get(f"/api/v1/rubrics/{body['rubric']}/").json()
     assert rubric["criteria"] == 11 and rubric["indicators"] == 21
 
-    bad = secretary.put(
-        f"/api/v1/assessments/{pk}/scores/1.2/", {"self_score": 9}, format="json"
-    )
+    bad = secretary.put(f"/api/v1/assessments/{pk}/scores/1.2/", {"self_score": 9}, format="json")
     assert bad.status_code == 400 and "self_score" in bad.json()
     assert "1.2" in bad.json()["self_score"][0]
     ok = secretary.put(
-        f"/api/v1/assessments/{pk}/scores/1.2/", {"self_score": 3, "note": "两个分会"}, format="json"
+        f"/api/v1/assessments/{pk}/scores/1.2/",
+        {"self_score": 3, "note": "两个分会"},
+        format="json",
     )
     assert ok.status_code == 200
     missing = secretary.post(f"/api/v1/assessments/{pk}/submit/", {}, format="json")
@@ -55,7 +55,12 @@ def test_the_whole_chain_through_the_api(running: Campaign, tree: Tree, people: 
     assert locked.status_code == 409 and locked.json()["code"] == "not_editable"
 
     city = api(people.hefei_admin)
-    assert city.post(f"/api/v1/assessments/{pk}/approve/", {"version": version}, format="json").status_code == 409  # stale
+    assert (
+        city.post(
+            f"/api/v1/assessments/{pk}/approve/", {"version": version}, format="json"
+        ).status_code
+        == 409
+    )  # stale
     no_reason = city.post(
         f"/api/v1/assessments/{pk}/adjust/", {"code": "1.2", "score": 2}, format="json"
     )

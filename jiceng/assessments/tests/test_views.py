@@ -25,7 +25,9 @@ def test_the_chain_through_the_pages(running: Campaign, tree: Tree, people: Peop
     assert post(secretary, tab(tree.shushan.pk) + "start/", running).status_code == 302
     assessment = Assessment.objects.get(unit=tree.shushan)
 
-    refused = post(secretary, tab(tree.shushan.pk) + "scores/1.2/", running, **{"s1.2-self_score": "9"})
+    refused = post(
+        secretary, tab(tree.shushan.pk) + "scores/1.2/", running, **{"s1.2-self_score": "9"}
+    )
     assert refused.status_code == 400
     body = refused.content.decode()
     assert "1.2: the score must lie between 0 and 4" in body and 'value="9"' in body
@@ -42,16 +44,25 @@ def test_the_chain_through_the_pages(running: Campaign, tree: Tree, people: Peop
     assert 'data-testid="approve"' in sheet and 'data-testid="adjust-form"' in sheet
     no_reason = post(city, tab(tree.shushan.pk) + "adjust/1.2/", running, **{"a1.2-score": "2"})
     assert no_reason.status_code == 400 and "This field is required" in no_reason.content.decode()
-    assert post(
-        city, tab(tree.shushan.pk) + "adjust/1.2/", running, **{"a1.2-score": "2", "a1.2-reason": "分会覆盖不全"}
-    ).status_code == 302
+    assert (
+        post(
+            city,
+            tab(tree.shushan.pk) + "adjust/1.2/",
+            running,
+            **{"a1.2-score": "2", "a1.2-reason": "分会覆盖不全"},
+        ).status_code
+        == 302
+    )
     assert Score.objects.get(assessment=assessment, code="1.2").final_score == 2
-    assert post(
-        city,
-        tab(tree.shushan.pk) + "return/",
-        running,
-        **{"ret-reason": "请补充", "ret-indicators": "4.2：经费来源无佐证"},
-    ).status_code == 302
+    assert (
+        post(
+            city,
+            tab(tree.shushan.pk) + "return/",
+            running,
+            **{"ret-reason": "请补充", "ret-indicators": "4.2：经费来源无佐证"},
+        ).status_code
+        == 302
+    )
     returned = secretary.get(tab(tree.shushan.pk)).content.decode()
     assert "经费来源无佐证" in returned and 'data-state="returned"' in returned
     assert post(secretary, tab(tree.shushan.pk) + "submit/", running).status_code == 302

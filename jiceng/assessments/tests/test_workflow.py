@@ -77,7 +77,13 @@ def test_only_grassroots_associations_are_assessed(running: Campaign, tree: Tree
 
 @pytest.mark.parametrize(
     ("raw", "words"),
-    [("abc", "number"), ("5", "between 0 and 4"), ("-1", "between"), ("1.25", "steps of 0.1"), ("NaN", "number")],
+    [
+        ("abc", "number"),
+        ("5", "between 0 and 4"),
+        ("-1", "between"),
+        ("1.25", "steps of 0.1"),
+        ("NaN", "number"),
+    ],
 )
 def test_a_bad_self_score_names_the_indicator_and_saves_nothing(
     running: Campaign, tree: Tree, people: People, raw: str, words: str
@@ -166,7 +172,7 @@ def test_evidence_of_the_wrong_type_is_refused(running: Campaign, tree: Tree, pe
         services.evidence_add(
             actor=act(people.shushan_secretary), assessment=assessment, code="1.3", files=[bad]
         )
-    assert "files" in caught.value.message_dict
+    assert "upload" in caught.value.message_dict
     stored = services.evidence_add(
         actor=act(people.shushan_secretary), assessment=assessment, code="1.3", files=[pdf_upload()]
     )
@@ -186,6 +192,7 @@ def test_the_parent_adjusts_with_a_reason_and_higher_levels_have_the_last_word(
         )
     assert "reason" in caught.value.message_dict
     before = Assessment.objects.get(pk=assessment.pk).total
+    assert before is not None
     services.assessment_adjust(
         actor=act(people.hefei_admin),
         assessment=assessment,
@@ -239,7 +246,10 @@ def test_a_return_reopens_it_for_the_next_round_and_keeps_the_reasons(
     assessment = submitted["340104"]
     with pytest.raises(ValidationError):
         services.assessment_return(
-            actor=act(people.hefei_admin), assessment=assessment, reason="补充", indicators={"99": "x"}
+            actor=act(people.hefei_admin),
+            assessment=assessment,
+            reason="补充",
+            indicators={"99": "x"},
         )
     returned = services.assessment_return(
         actor=act(people.hefei_admin),

@@ -35,7 +35,7 @@ class Case:
     owner: str = "branch"
     #: What an insider of a role gets where its place, not its role, decides (only the
     #: association's parent approves it): role → status.
-    insiders: dict[str, int] | None = None
+    insiders: dict[Any, int] | None = None
     #: A query string to add to the URL (without "?").
     query: Callable[[Any], str] | None = None
 

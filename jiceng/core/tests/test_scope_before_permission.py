@@ -46,6 +46,7 @@ def _url(name: str, unit: Unit) -> str:
         {"item_pk": 1},
         {"task_pk": 1},
         {"file_pk": 1},
+        {"code": "1.1"},
         {"campaign_pk": 1},
         {"campaign_pk": 1, "task_pk": 1},
         {"section": "staff"},

@@ -3,6 +3,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from jiceng.assessments.demo import seed_demo_assessments
 from jiceng.campaigns.demo import (
     link_standard_notice,
     seed_demo_campaigns,
@@ -54,6 +55,8 @@ class Command(BaseCommand):
         notice = seed_demo_documents(Unit.objects.get(depth=1), today=standard_notice_day(current))
         # Acknowledging that notice completes the campaign's 签收《规范》 task.
         link_standard_notice(current, notice)
+        # The nine-standards assessment across 安徽, in every state (蜀山区, 包河区 in draft).
+        seed_demo_assessments(current)
         # Today's reminders, so that the bell has something to show.
         run_reminders()
         elapsed = time.monotonic() - started
@@ -85,7 +88,11 @@ class Command(BaseCommand):
             self.stdout.write(f"Public complaint page (no sign-in needed): {path}")
             self.stdout.write(
                 "A walk through the campaign (建设年): as shushan, open the unit's 建设年 tab, "
-                "complete 自查, then follow 签收《规范》 to the notice and acknowledge it; "
+                "follow 签收《规范》 to the notice and acknowledge it; "
                 "as hefei, see the 进度与图表 page change; as national, copy this year's "
-                "campaign into next year from 方案 → 全部建设年活动."
+                "campaign into next year from 方案 → 全部建设年活动.\n"
+                "A walk through the assessment (评估): as shushan, open the 评估 tab, see the "
+                "flagged indicator, attach evidence to 1.3 and 5.1 and submit (建设年's 自查 is "
+                "done); as hefei, adjust a score with a reason, return or approve it (and "
+                "包河区's); as anhui, approve 合肥's area on 安徽's 评估 tab."
             )
