@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, QuerySet
-from django.db.models.functions import Substr
+from django.db.models import Count, F, Q, QuerySet, Sum, Window
+from django.db.models.functions import Rank, Substr
 
 from jiceng.campaigns.models import Campaign
 from jiceng.org.models import Level, Unit
@@ -24,6 +24,7 @@ from .models import (
     Assessment,
     AssessmentEvent,
     AssessmentState,
+    CampaignRubric,
     RubricItem,
     Score,
     ScoreEvidence,
@@ -248,3 +249,111 @@ def area_approval(campaign: Campaign, unit: Unit) -> AreaApproval | None:
     return (
         AreaApproval.objects.filter(campaign=campaign, unit=unit).select_related("by_unit").first()
     )
+
+
+# --- results ----------------------------------------------------------------------------------
+
+#: Score bands of the distribution chart, as a share of the rubric's points: 0–59, 60–69, …
+DISTRIBUTION_BANDS = (0, 60, 70, 80, 90)
+
+
+def ranking(campaign: Campaign, unit: Unit) -> QuerySet[Assessment]:
+    """The approved assessments in `unit`'s subtree, ranked (`rank`) — the tie rule:
+
+    - by total, highest first; an assessment failed by a veto ranks after every one that was
+      not, whatever its total;
+    - equal totals share a rank and the next rank skips (1, 2, 2, 4: standard competition
+      ranking), listed within a tie by unit code.
+
+    Read from the assessment rows (their totals are kept as scores change), one window query
+    per page; only approved assessments are ranked (a score still under review may move).
+    """
+    return (
+        Assessment.objects.in_subtree(unit)
+        .filter(campaign=campaign, state=AssessmentState.APPROVED)
+        .annotate(
+            rank=Window(Rank(), order_by=[F("vetoed").asc(), F("total").desc(nulls_last=True)])
+        )
+        .select_related("unit__parent")
+        .order_by("rank", "unit__code")
+    )
+
+
+def distribution(campaign: Campaign, unit: Unit) -> list[tuple[str, int]]:
+    """How many approved assessments in `unit`'s subtree fall in each score band (the bands as
+    a percentage of the rubric's points, bounds shown in points). One query."""
+    setup = setup_of(campaign)
+    points = setup.rubric.points if setup is not None else Decimal(100)
+    bounds = [Decimal(b) * points / 100 for b in DISTRIBUTION_BANDS] + [points + 1]
+    counts = (
+        Assessment.objects.in_subtree(unit)
+        .filter(campaign=campaign, state=AssessmentState.APPROVED)
+        .aggregate(
+            **{
+                f"b{i}": Count("pk", filter=Q(total__gte=bounds[i], total__lt=bounds[i + 1]))
+                for i in range(len(DISTRIBUTION_BANDS))
+            }
+        )
+    )
+    labels = []
+    for i in range(len(DISTRIBUTION_BANDS)):
+        low, high = bounds[i], bounds[i + 1]
+        top = points if i == len(DISTRIBUTION_BANDS) - 1 else high - Decimal("0.1")
+        labels.append((f"{low.normalize():f}–{top.normalize():f}", int(counts[f"b{i}"] or 0)))
+    return labels
+
+
+@dataclass(frozen=True)
+class ChildGrades:
+    unit: Unit
+    grades: dict[str, int]
+    approved: int
+    average: Decimal | None
+
+
+def grades_by_child(campaign: Campaign, unit: Unit) -> list[ChildGrades]:
+    """For each child of `unit` holding associations (its cities, provinces; for a city its
+    associations themselves), how many approved assessments got each grade and their average
+    total. Two queries."""
+    children = list(
+        Unit.objects.filter(
+            parent=unit, level__in=[Level.PROVINCE, Level.CITY, Level.GRASSROOTS]
+        ).order_by("code")
+    )
+    if not children:
+        return []
+    length = len(unit.path) + Unit.steplen
+    by_path = {child.path: child for child in children}
+    found: dict[int, dict[str, int]] = {child.pk: {} for child in children}
+    sums: dict[int, tuple[Decimal, int]] = {}
+    for prefix, grade, n, total in (
+        Assessment.objects.in_subtree(unit)
+        .filter(campaign=campaign, state=AssessmentState.APPROVED)
+        .order_by()
+        .annotate(prefix=Substr("unit__path", 1, length))
+        .values_list("prefix", "grade")
+        .annotate(n=Count("pk"), total=Sum("total"))
+        .values_list("prefix", "grade", "n", "total")
+    ):
+        child = by_path.get(prefix)
+        if child is None:
+            continue
+        found[child.pk][grade] = n
+        so_far, count = sums.get(child.pk, (Decimal(0), 0))
+        sums[child.pk] = (so_far + (total or 0), count + n)
+    rows = []
+    for child in children:
+        total, count = sums.get(child.pk, (Decimal(0), 0))
+        rows.append(
+            ChildGrades(
+                unit=child,
+                grades=found[child.pk],
+                approved=count,
+                average=(total / count).quantize(Decimal("0.1")) if count else None,
+            )
+        )
+    return rows
+
+
+def setup_of(campaign: Campaign) -> CampaignRubric | None:
+    return CampaignRubric.objects.filter(campaign=campaign).select_related("rubric").first()

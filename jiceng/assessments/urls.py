@@ -1,11 +1,17 @@
 from django.urls import path
 
-from . import views
+from . import results_views, views
 
 app_name = "assessments"
 
 urlpatterns = [
     path("units/<int:pk>/assessment/", views.unit_assessment, name="unit_assessment"),
+    path("units/<int:pk>/assessment/results/", results_views.results, name="results"),
+    path(
+        "units/<int:pk>/assessment/results.xlsx",
+        results_views.results_export,
+        name="results_export",
+    ),
     path("units/<int:pk>/assessment/start/", views.start, name="start"),
     path("units/<int:pk>/assessment/scores/<str:code>/", views.score, name="score"),
     path("units/<int:pk>/assessment/evidence/<str:code>/", views.evidence, name="evidence"),

@@ -170,6 +170,7 @@ def _area_context(request: AuthedRequest, unit: Unit, campaign: Campaign) -> dic
         "areas": areas,
         "page": page,
         "area_rows": selectors.area_rows(campaign, list(page.object_list)),
+        "pager_extra": f"campaign={campaign.pk}",
     }
 
 

@@ -124,6 +124,12 @@ def test_the_assessment_chain(
     expect(province_page.locator('[data-testid="area"][data-unit="340100"]')).to_have_attribute(
         "data-approved", "1"
     )
+    # The ranking and the charts show the result.
+    province_page.get_by_test_id("results-link").click()
+    expect(province_page.get_by_test_id("ranked")).to_have_count(2)
+    expect(province_page.get_by_test_id("chart-distribution").locator("canvas")).to_be_visible()
+    expect(province_page.get_by_test_id("chart-grades").locator("canvas")).to_be_visible()
+    shot(province_page, "assessment-results-desktop")
     province.close()
     assert AreaApproval.objects.filter(unit=tree.hefei).exists()
     assert Assessment.objects.get(unit=tree.shushan).state == AssessmentState.APPROVED

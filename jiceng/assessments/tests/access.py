@@ -79,6 +79,12 @@ def _area(approve: bool) -> Any:
 
 SHUSHAN = "shushan"
 
+
+def _campaign_query(o: SimpleNamespace) -> str:
+    assessment(o, AssessmentState.APPROVED)
+    return f"campaign={o.campaign.pk}"
+
+
 CASES: dict[str, Case] = {
     "assessments:unit_assessment": Case("object", kwargs=shushan, owner=SHUSHAN),
     "assessments:start": Case(
@@ -154,6 +160,16 @@ CASES: dict[str, Case] = {
         with_state(AssessmentState.APPROVED),
         data=campaign,
         owner=SHUSHAN,
+    ),
+    "assessments:results": Case(
+        "object", kwargs=lambda o: {"pk": o.tree.hefei.pk}, owner="hefei", query=_campaign_query
+    ),
+    "assessments:results_export": Case(
+        "object",
+        Perm.EXPORT,
+        kwargs=lambda o: {"pk": o.tree.hefei.pk},
+        owner="hefei",
+        query=_campaign_query,
     ),
     "assessments:area_approve": Case(
         "object", Perm.ASSESSMENT_REVIEW, "post", _area(True), data=campaign, owner="hefei"
