@@ -17,3 +17,12 @@ register("assessments.assessment.approve", _("Approve an assessment"))
 register("assessments.assessment.unapprove", _("Withdraw an assessment's approval"))
 register("assessments.area.approve", _("Approve an area's assessments"), fields={"area": _("area")})
 register("assessments.area.unapprove", _("Withdraw an area's approval"), fields={"area": _("area")})
+register("assessments.rectification.create", _("Record a problem to rectify"))
+register("assessments.rectification.update", _("Edit a rectification item"))
+register(
+    "assessments.rectification.close",
+    _("Close a rectification item"),
+    fields={"files": _("files")},
+)
+register("assessments.rectification.accept", _("Accept a rectification"))
+register("assessments.rectification.send_back", _("Send a rectification back"))

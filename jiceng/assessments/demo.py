@@ -9,6 +9,8 @@ through the workflow's own services (so the history, totals, flags and locks are
   started.
 - 合肥市's other associations approved, so that when the walk has brought 蜀山区 and 包河区
   to approval, 安徽 can approve 合肥's area.
+- Rectification items: verified ones under the approved, open (some overdue) and closed ones
+  awaiting verification under the submitted; 蜀山区 has one from 合肥, five days overdue.
 - 蜀山区 and 包河区: in self-inspection, most indicators scored, 1.3 and 5.1 still waiting for
   their evidence and one self-score above what the figures give — so a new user walks the
   whole chain from there (upload, see the flag, submit; 合肥 reviews; 安徽 approves the area).
@@ -17,12 +19,14 @@ Hand-scored indicators are filled in one statement per assessment (a seeding sho
 history line per score); every step after that goes through the services.
 """
 
+import datetime
 from decimal import Decimal
 from typing import Any
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.db.models import Count
+from django.utils import timezone
 
 from jiceng.campaigns.models import Campaign
 from jiceng.core.actor import Actor
@@ -90,6 +94,45 @@ def _fill(
             )
 
 
+def _problem(
+    campaign: Campaign,
+    unit: Unit,
+    *,
+    days: int,
+    code: str,
+    description: str,
+    then: str = "open",
+) -> None:
+    """A rectification item 合肥 (or the unit's parent) found, due `days` from today (negative:
+    already past), then closed with proof (`then="closed"`) or also verified ("verified")."""
+    system = Actor.system()
+    item = services.rectification_create(
+        actor=system,
+        campaign=campaign,
+        unit=unit,
+        data={
+            "source": "review",
+            "code": code,
+            "description": description,
+            "owner": "秘书长",
+            "deadline": timezone.localdate() + datetime.timedelta(days=days),
+            "measures": "制定整改方案，明确责任人和时限。",
+        },
+    )
+    if then in ("closed", "verified"):
+        services.rectification_close(
+            actor=system,
+            item=item,
+            measures="已完成整改，附整改前后照片和文件。",
+            files=[_evidence(unit, f"整改{code}")],
+            expected_lock_version=item.lock_version,
+        )
+    if then == "verified":
+        services.rectification_verify(
+            actor=system, item=item, accept=True, expected_lock_version=item.lock_version
+        )
+
+
 def seed_demo_assessments(campaign: Campaign) -> dict[str, int]:
     """Assessments of `campaign` across 安徽 in every state. Idempotent: nothing when any
     assessment of the campaign exists. Returns how many are in each state."""
@@ -141,6 +184,14 @@ def seed_demo_assessments(campaign: Campaign) -> dict[str, int]:
             if unit.code in WALK:
                 _fill(opened(unit), no_evidence=("1.3", "5.1"), overclaim=True)
                 state = "draft"
+                if unit.code == WALK[0]:  # 蜀山区: an overdue item to close in the walk
+                    _problem(
+                        campaign,
+                        unit,
+                        days=-5,
+                        code="4.2",
+                        description="经费来源单一，除会费外无其他来源。",
+                    )
             elif unit.parent.code == WALK_CITY or (
                 whole_city is not None and unit.parent_id == whole_city.pk
             ):
@@ -151,9 +202,25 @@ def seed_demo_assessments(campaign: Campaign) -> dict[str, int]:
                 if pattern == 0:
                     approved(unit, adjust=True)
                     state = "approved"
+                    _problem(
+                        campaign,
+                        unit,
+                        days=-20,
+                        code="5.3",
+                        description="办公设备陈旧，电脑不足。",
+                        then="verified",
+                    )
                 elif pattern == 1:
                     submitted(unit, overclaim=True)
                     state = "submitted"
+                    _problem(
+                        campaign,
+                        unit,
+                        days=-2 if i % 2 else 15,
+                        code="2.3",
+                        description="未配备专职秘书长。",
+                        then="open" if i % 2 else "closed",
+                    )
                 elif pattern == 2:
                     services.assessment_return(
                         actor=system,

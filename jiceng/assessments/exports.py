@@ -50,7 +50,7 @@ def results_export(campaign: Campaign, unit: Unit) -> Export[Assessment]:
         Column(_("Total"), lambda a: _number(a.total), 8),
         Column(_("Self-assessed"), lambda a: _number(a.self_total), 8),
         Column(_("Grade"), lambda a: a.grade, 8),
-        Column(_("Vetoed"), lambda a: _("yes") if a.vetoed else "", 6),
+        Column(_("Vetoed"), lambda a: str(_("yes")) if a.vetoed else "", 6),
         Column(_("Flags"), lambda a: a.flagged, 6),
         Column(_("Approved"), lambda a: a.approved_at.date() if a.approved_at else None, 12),
     ]

@@ -12,6 +12,8 @@ from django.utils.translation import gettext_lazy as _
 from jiceng.core.files import validate_document
 from jiceng.core.forms import MultipleFileField, StyledFormMixin
 
+from .models import ProblemSource
+
 MAX_TEXT = 2000
 
 
@@ -88,3 +90,63 @@ class UnapproveForm(StyledFormMixin, forms.Form):
 
 def field_errors(form: Any) -> str:
     return "; ".join(str(e) for errors in form.errors.values() for e in errors)
+
+
+class RectificationForm(StyledFormMixin, forms.Form):
+    """A problem to fix: where it was found, what, the indicator it concerns, who, by when."""
+
+    source = forms.ChoiceField(label=_("Found in"), choices=ProblemSource.choices)
+    code = forms.CharField(
+        label=_("Indicator"),
+        required=False,
+        max_length=20,
+        help_text=_("Its code, e.g. 4.2, when the problem concerns one."),
+    )
+    description = forms.CharField(
+        label=_("Problem"), max_length=MAX_TEXT, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    owner = forms.CharField(label=_("Responsible person"), max_length=50)
+    deadline = forms.DateField(label=_("Deadline"), widget=forms.DateInput(attrs={"type": "date"}))
+    measures = forms.CharField(
+        label=_("Measures"),
+        required=False,
+        max_length=MAX_TEXT,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args: Any, own: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        source = self.fields["source"]
+        assert isinstance(source, forms.ChoiceField)
+        if own:  # the association records what its own self-inspection found
+            source.choices = [(ProblemSource.SELF_INSPECTION, ProblemSource.SELF_INSPECTION.label)]
+        else:
+            source.choices = [
+                c for c in ProblemSource.choices if c[0] != ProblemSource.SELF_INSPECTION
+            ]
+
+
+class CloseForm(StyledFormMixin, forms.Form):
+    measures = forms.CharField(
+        label=_("What was done"), max_length=MAX_TEXT, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    upload = MultipleFileField(
+        label=_("Proof of closure"),
+        validators=[validate_document],
+        help_text=_("PDF, photos, Word or Excel files."),
+    )
+
+
+class VerifyForm(StyledFormMixin, forms.Form):
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[("accept", _("Accept")), ("send_back", _("Send back"))],
+        widget=forms.RadioSelect,
+    )
+    reason = forms.CharField(
+        label=_("Reason"),
+        required=False,
+        max_length=MAX_TEXT,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Required when sending back."),
+    )

@@ -5,11 +5,13 @@ version it was made from). Codes run up to four levels (`4`, `4.2`, `1.1.1.1`); 
 an item without children. Rules are `rules.Rule`; the columns below are its parts.
 """
 
+import datetime
 from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from jiceng.core.files import DocumentField, RandomUploadTo
 from jiceng.core.locking import Locked
@@ -436,3 +438,131 @@ class AreaApproval(models.Model):
 
     def __str__(self) -> str:
         return f"{self.unit} · {self.campaign}"
+
+
+# --- rectification (问题清单 / 整改台账) ------------------------------------------------------
+
+
+class ProblemSource(models.TextChoices):
+    SELF_INSPECTION = "self", pgettext_lazy("problem source", "Self-inspection")
+    REVIEW = "review", _("Review")
+    ON_SITE = "on_site", _("On-site check")
+    INVESTIGATION = "investigation", _("Investigation")
+
+
+class RectificationState(models.TextChoices):
+    OPEN = "open", _("Being rectified")
+    CLOSED = "closed", _("Closed, awaiting verification")
+    VERIFIED = "verified", _("Verified")
+
+
+class RectificationItem(Locked):
+    """A problem found in an association (by itself, a reviewer, an on-site check or the
+    investigation phase), to be fixed by an owner before a deadline, closed with proof and
+    verified by the level above (accepted, or sent back to be fixed again)."""
+
+    campaign = models.ForeignKey(
+        "campaigns.Campaign",
+        verbose_name=_("campaign"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="+"
+    )
+    province = models.ForeignKey(
+        Unit,
+        verbose_name=_("province"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        db_index=False,
+    )
+    grassroots = models.ForeignKey(
+        Unit,
+        verbose_name=_("grassroots association"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        db_index=False,
+    )
+    #: The indicator it concerns, when it concerns one (re-scored once the item is verified).
+    code = models.CharField(_("indicator"), max_length=20, blank=True)
+    source = models.CharField(_("found in"), max_length=16, choices=ProblemSource.choices)
+    description = models.TextField(_("problem"))
+    owner = models.CharField(_("responsible person"), max_length=50)
+    deadline = models.DateField(_("deadline"))
+    measures = models.TextField(_("measures"), blank=True)
+    state = models.CharField(
+        _("state"),
+        max_length=12,
+        choices=RectificationState.choices,
+        default=RectificationState.OPEN,
+    )
+    #: Why the level above sent the closure back (the latest).
+    sent_back_reason = models.TextField(_("reason for sending back"), blank=True)
+    created_by_unit = models.ForeignKey(
+        Unit, verbose_name=_("recorded by"), on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("recorded"), auto_now_add=True)
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    verified_at = models.DateTimeField(_("verified"), null=True, blank=True)
+    verified_by_unit = models.ForeignKey(
+        Unit,
+        verbose_name=_("verified by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+
+    anchored = True
+    objects = ScopedQuerySet.as_manager()
+
+    AUDITED_FIELDS = ["code", "source", "description", "owner", "deadline", "measures", "state"]
+
+    class Meta:
+        verbose_name = _("rectification item")
+        verbose_name_plural = _("rectification items")
+        ordering = ["deadline", "id"]
+        indexes = [
+            models.Index(fields=["campaign", "province", "state"], name="rectification_province"),
+            models.Index(fields=["campaign", "grassroots"], name="rectification_grassroots"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit} · {self.description[:30]}"
+
+    def is_overdue(self, today: datetime.date) -> bool:
+        return self.state != RectificationState.VERIFIED and self.deadline < today
+
+
+class RectificationFile(models.Model):
+    """Proof that a problem was fixed (a photo, a document)."""
+
+    item = models.ForeignKey(
+        RectificationItem,
+        verbose_name=_("rectification item"),
+        on_delete=models.CASCADE,
+        related_name="files",
+    )
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="+"
+    )
+    file = DocumentField(_("file"), upload_to=RandomUploadTo("rectification-proof"))
+    name = models.CharField(_("name"), max_length=120, blank=True)
+    uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("proof of closure")
+        verbose_name_plural = _("proofs of closure")
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.name or str(_("file"))
+
+    @property
+    def is_image(self) -> bool:
+        return (self.file.name or "").rsplit(".", 1)[-1] in {"jpg", "png", "webp"}

@@ -8,12 +8,14 @@
   subtree (a page of them) with its assessment's state, and each child area's approval.
 """
 
+import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
 from django.db.models import Count, F, Q, QuerySet, Sum, Window
 from django.db.models.functions import Rank, Substr
+from django.utils import timezone
 
 from jiceng.campaigns.models import Campaign
 from jiceng.org.models import Level, Unit
@@ -25,6 +27,8 @@ from .models import (
     AssessmentEvent,
     AssessmentState,
     CampaignRubric,
+    RectificationItem,
+    RectificationState,
     RubricItem,
     Score,
     ScoreEvidence,
@@ -357,3 +361,37 @@ def grades_by_child(campaign: Campaign, unit: Unit) -> list[ChildGrades]:
 
 def setup_of(campaign: Campaign) -> CampaignRubric | None:
     return CampaignRubric.objects.filter(campaign=campaign).select_related("rubric").first()
+
+
+# --- rectification ----------------------------------------------------------------------------
+
+
+def today_in_china() -> datetime.date:
+    """Deadlines are dates in Asia/Shanghai (the site's time zone)."""
+    return timezone.localdate()
+
+
+def overdue_q(today: datetime.date) -> Q:
+    """Rectification items past their deadline and not verified."""
+    return Q(deadline__lt=today) & ~Q(state=RectificationState.VERIFIED)
+
+
+def rectification_items(campaign: Campaign, unit: Unit) -> QuerySet[RectificationItem]:
+    """An association's items, open first, then by deadline (files prefetched)."""
+    return (
+        RectificationItem.objects.filter(campaign=campaign, unit=unit)
+        .select_related("created_by_unit", "verified_by_unit")
+        .prefetch_related("files")
+        .order_by("state", "deadline", "pk")
+    )
+
+
+def overdue_below(campaign: Campaign, unit: Unit) -> QuerySet[RectificationItem]:
+    """The overdue items in `unit`'s subtree, the most overdue first."""
+    return (
+        RectificationItem.objects.in_subtree(unit)
+        .filter(campaign=campaign)
+        .filter(overdue_q(today_in_china()))
+        .select_related("unit__parent")
+        .order_by("deadline", "pk")
+    )

@@ -26,6 +26,26 @@ urlpatterns = [
     path("units/<int:pk>/assessment/return/", views.return_, name="return"),
     path("units/<int:pk>/assessment/approve/", views.approve, name="approve"),
     path("units/<int:pk>/assessment/unapprove/", views.unapprove, name="unapprove"),
+    path(
+        "units/<int:pk>/assessment/rectification/new/",
+        views.rectification_new,
+        name="rectification_new",
+    ),
+    path(
+        "units/<int:pk>/assessment/rectification/<int:item_pk>/close/",
+        views.rectification_close,
+        name="rectification_close",
+    ),
+    path(
+        "units/<int:pk>/assessment/rectification/<int:item_pk>/verify/",
+        views.rectification_verify,
+        name="rectification_verify",
+    ),
+    path(
+        "units/<int:pk>/assessment/rectification/files/<int:file_pk>/",
+        views.rectification_file,
+        name="rectification_file",
+    ),
     path("units/<int:pk>/assessment/approve-area/", views.area_approve, name="area_approve"),
     path("units/<int:pk>/assessment/unapprove-area/", views.area_unapprove, name="area_unapprove"),
 ]

@@ -37,11 +37,29 @@ from jiceng.org.models import Level, Unit
 from jiceng.org.pages import unit_page
 
 from . import selectors, services
-from .forms import AdjustForm, EvidenceForm, ReturnForm, ScoreForm, UnapproveForm
-from .models import Assessment, AssessmentState, ScoreEvidence
+from .forms import (
+    AdjustForm,
+    CloseForm,
+    EvidenceForm,
+    RectificationForm,
+    ReturnForm,
+    ScoreForm,
+    UnapproveForm,
+    VerifyForm,
+)
+from .models import (
+    Assessment,
+    AssessmentState,
+    RectificationFile,
+    RectificationItem,
+    RectificationState,
+    ScoreEvidence,
+)
 from .services.review import lock_over
 
 TAB = "assessment"
+#: Overdue rectification items listed on an area's tab (the count says how many in all).
+OVERDUE_SHOWN = 20
 
 
 def _tab_url(unit: Unit, campaign: Campaign | None = None, code: str = "") -> str:
@@ -78,6 +96,7 @@ def _sheet_context(
     context: dict[str, Any] = {
         "assessment": assessment,
         "can_start": own and assessment is None and campaign.is_running,
+        **_rectification_context(request, unit, campaign, bound),
     }
     if assessment is None:
         return context
@@ -171,6 +190,8 @@ def _area_context(request: AuthedRequest, unit: Unit, campaign: Campaign) -> dic
         "page": page,
         "area_rows": selectors.area_rows(campaign, list(page.object_list)),
         "pager_extra": f"campaign={campaign.pk}",
+        "overdue": list(selectors.overdue_below(campaign, unit)[:OVERDUE_SHOWN]),
+        "overdue_count": selectors.overdue_below(campaign, unit).count(),
     }
 
 
@@ -214,6 +235,8 @@ def _form_step(
     key: tuple[str, str],
     call: Any,
     message: str,
+    *,
+    anchor: str = "",
 ) -> HttpResponse:
     """A form posted from the sheet: valid and accepted → back to the sheet at the indicator
     with a message; refused → the sheet again, the form in its place with the errors and what
@@ -232,6 +255,8 @@ def _form_step(
             apply_errors(form, exc)
         else:
             messages.success(request, message)
+            if anchor:
+                return redirect(_tab_url(unit, campaign) + f"#{anchor}")
             return redirect(_tab_url(unit, campaign, key[1]))
     return _render(request, unit, context, bound={key: form}, status=400)
 
@@ -467,3 +492,131 @@ def area_approve(request: AuthedRequest, pk: int) -> HttpResponse:
 @require_POST
 def area_unapprove(request: AuthedRequest, pk: int) -> HttpResponse:
     return _area_step(request, pk, False)
+
+
+# --- rectification ------------------------------------------------------------------------------
+
+
+def _rectification_context(
+    request: AuthedRequest, unit: Unit, campaign: Campaign, bound: dict[tuple[str, str], Any]
+) -> dict[str, Any]:
+    """The association's rectification items with the forms the user may use on each."""
+    user = request.user
+    own = user.unit_id == unit.pk and user.can(Perm.ASSESSMENT_SELF)
+    above = _above(request, unit)
+    today = selectors.today_in_china()
+    items = []
+    for item in selectors.rectification_items(campaign, unit):
+        key = str(item.pk)
+        is_open = item.state == RectificationState.OPEN
+        is_closed = item.state == RectificationState.CLOSED
+        items.append(
+            {
+                "i": item,
+                "overdue": item.is_overdue(today),
+                "close_form": (
+                    bound.get(("rect-close", key))
+                    or CloseForm(prefix=f"c{key}", initial={"measures": item.measures})
+                )
+                if own and is_open
+                else None,
+                "verify_form": (bound.get(("rect-verify", key)) or VerifyForm(prefix=f"v{key}"))
+                if above and is_closed
+                else None,
+            }
+        )
+    can_record = campaign.is_running and (own or (above and user.can(Perm.ASSESSMENT_REVIEW)))
+    return {
+        "rectifications": items,
+        "rectification_form": (
+            bound.get(("rect-new", "")) or RectificationForm(prefix="rn", own=own)
+        )
+        if can_record
+        else None,
+    }
+
+
+def _item(unit: Unit, item_pk: int, request: AuthedRequest) -> RectificationItem:
+    return get_in_scope_or_404(
+        RectificationItem.objects.filter(unit=unit).select_related("unit__parent", "campaign"),
+        request.user,
+        pk=item_pk,
+    )
+
+
+@login_required
+@require_POST
+def rectification_new(request: AuthedRequest, pk: int) -> HttpResponse:
+    unit, context = unit_page(request, pk, tab=TAB)
+    campaign, _choices = _campaign(request, unit)
+    if campaign is None:
+        raise Http404
+    own = request.user.unit_id == unit.pk
+    return _form_step(
+        request,
+        unit,
+        context,
+        RectificationForm(request.POST, prefix="rn", own=own),
+        ("rect-new", ""),
+        lambda data: services.rectification_create(
+            actor=Actor.from_request(request), campaign=campaign, unit=unit, data=data
+        ),
+        _("Problem recorded."),
+        anchor="rectification",
+    )
+
+
+@require(Perm.ASSESSMENT_SELF)
+@require_POST
+def rectification_close(request: AuthedRequest, pk: int, item_pk: int) -> HttpResponse:
+    unit, context = unit_page(request, pk, tab=TAB)
+    item = _item(unit, item_pk, request)
+    return _form_step(
+        request,
+        unit,
+        context,
+        CloseForm(request.POST, request.FILES, prefix=f"c{item.pk}"),
+        ("rect-close", str(item.pk)),
+        lambda data: services.rectification_close(
+            actor=Actor.from_request(request),
+            item=item,
+            measures=data["measures"],
+            files=data["upload"],
+            expected_lock_version=posted_lock_version(request, item.lock_version),
+        ),
+        _("Closed; the level above will verify it."),
+        anchor="rectification",
+    )
+
+
+@require(Perm.ASSESSMENT_REVIEW)
+@require_POST
+def rectification_verify(request: AuthedRequest, pk: int, item_pk: int) -> HttpResponse:
+    unit, context = unit_page(request, pk, tab=TAB)
+    item = _item(unit, item_pk, request)
+    return _form_step(
+        request,
+        unit,
+        context,
+        VerifyForm(request.POST, prefix=f"v{item.pk}"),
+        ("rect-verify", str(item.pk)),
+        lambda data: services.rectification_verify(
+            actor=Actor.from_request(request),
+            item=item,
+            accept=data["decision"] == "accept",
+            reason=data["reason"],
+            expected_lock_version=posted_lock_version(request, item.lock_version),
+        ),
+        _("Rectification verified."),
+        anchor="rectification",
+    )
+
+
+@login_required
+def rectification_file(request: AuthedRequest, pk: int, file_pk: int) -> FileResponse:
+    """A proof of closure, only to users whose subtree holds its association."""
+    unit, _context = unit_page(request, pk, tab=TAB)
+    item = get_in_scope_or_404(
+        RectificationFile.objects.filter(unit=unit), request.user, pk=file_pk
+    )
+    return serve_file(item.file, download_name=None if item.is_image else item.name or None)

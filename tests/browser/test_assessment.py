@@ -58,6 +58,17 @@ def test_the_assessment_chain(
     page.get_by_test_id("submit").click()
     expect(page.get_by_test_id("assessment-state")).to_have_text("已提交")
 
+    # An overdue rectification item (合肥 found it): closed with proof.
+    item = page.locator('[data-testid="rectification-item"][data-overdue="1"]')
+    expect(item).to_have_count(1)
+    item.locator("summary").click()
+    item.get_by_label("整改情况").fill("已争取财政补助，开展有偿服务。")
+    item.locator('input[type="file"]').set_input_files(str(evidence))
+    item.get_by_test_id("close").click()
+    expect(page.locator('[data-testid="rectification-item"]').first).to_have_attribute(
+        "data-state", "closed"
+    )
+
     # The city: an adjustment without a reason is refused in place, then saved with one.
     city = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
     city_page = city.new_page()
@@ -77,6 +88,14 @@ def test_the_assessment_chain(
     row = _indicator(city_page, "1.2")
     expect(row.get_by_test_id("level-city")).to_contain_text("分会覆盖不全")
     expect(row.get_by_test_id("final")).to_have_text("2.0")
+    # The city verifies the closed rectification item: no longer overdue.
+    verify = city_page.get_by_test_id("verify-form")
+    verify.get_by_label("通过").check()
+    verify.get_by_test_id("verify").click()
+    expect(city_page.locator('[data-testid="rectification-item"]').first).to_have_attribute(
+        "data-state", "verified"
+    )
+    expect(city_page.locator('[data-overdue="1"]')).to_have_count(0)
     city_page.get_by_test_id("return-details").locator("summary").click()
     returning = city_page.get_by_test_id("return-form")
     returning.locator('textarea[name="ret-reason"]').fill("请补充经费来源的佐证。")

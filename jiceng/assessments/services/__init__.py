@@ -11,6 +11,12 @@ from .inspection import (
     score_save,
     setup_for,
 )
+from .rectification import (
+    rectification_close,
+    rectification_create,
+    rectification_update,
+    rectification_verify,
+)
 from .review import (
     AreaNotReady,
     area_approve,
@@ -35,6 +41,10 @@ __all__ = [
     "assessment_unapprove",
     "evidence_add",
     "evidence_remove",
+    "rectification_close",
+    "rectification_create",
+    "rectification_update",
+    "rectification_verify",
     "rubric_import",
     "save_items",
     "score_save",

@@ -2,13 +2,19 @@
 campaign is the running one `campaigns/tests/access.py` builds; 蜀山区's assessment is made in
 the state each page needs when the case's URL is built (only that case's test pays for it)."""
 
+import datetime
 from types import SimpleNamespace
 from typing import Any
 
 from conftest import Tree
 from jiceng.accounts.roles import Perm, Role
 from jiceng.assessments import services
-from jiceng.assessments.models import Assessment, AssessmentState, ScoreEvidence
+from jiceng.assessments.models import (
+    Assessment,
+    AssessmentState,
+    RectificationItem,
+    ScoreEvidence,
+)
 from jiceng.core.actor import Actor
 from jiceng.core.tests.access import Case
 from jiceng.core.tests.uploads import pdf_upload
@@ -49,6 +55,30 @@ def evidence(o: SimpleNamespace) -> ScoreEvidence:
 def _filled(o: SimpleNamespace) -> dict[str, Any]:
     fill(assessment(o))
     return {"pk": o.tree.shushan.pk}
+
+
+def rectification(o: SimpleNamespace, *, closed: bool = False) -> RectificationItem:
+    """A problem 合肥 found in 蜀山区 (closed with proof when `closed`), kept on `o.item`."""
+    o.item = services.rectification_create(
+        actor=SYSTEM,
+        campaign=o.campaign,
+        unit=o.tree.shushan,
+        data={
+            "source": "review",
+            "description": "经费来源单一",
+            "owner": "张秘书长",
+            "deadline": datetime.date(2099, 12, 31),
+        },
+    )
+    if closed:
+        services.rectification_close(
+            actor=SYSTEM,
+            item=o.item,
+            measures="已整改",
+            files=[pdf_upload()],
+            expected_lock_version=1,
+        )
+    return o.item
 
 
 def shushan(o: SimpleNamespace) -> dict[str, Any]:
@@ -170,6 +200,51 @@ CASES: dict[str, Case] = {
         kwargs=lambda o: {"pk": o.tree.hefei.pk},
         owner="hefei",
         query=_campaign_query,
+    ),
+    "assessments:rectification_new": Case(
+        "object",
+        Perm.ASSESSMENT_REVIEW,
+        "post",
+        shushan,
+        data=lambda o: campaign(
+            o,
+            **{
+                "rn-source": "review",
+                "rn-description": "经费来源单一",
+                "rn-owner": "张秘书长",
+                "rn-deadline": "2099-12-31",
+            },
+        ),
+        owner=SHUSHAN,
+        # The association may record too, but only what its own self-inspection found: a
+        # review's finding is refused in the form (400), not as a permission.
+        insiders={Role.GRASSROOTS_SECRETARY: 400},
+    ),
+    "assessments:rectification_close": Case(
+        "object",
+        Perm.ASSESSMENT_SELF,
+        "post",
+        lambda o: {"pk": o.tree.shushan.pk, "item_pk": rectification(o).pk},
+        data=lambda o: campaign(
+            o, **{f"c{o.item.pk}-measures": "已整改", f"c{o.item.pk}-upload": pdf_upload()}
+        ),
+        owner=SHUSHAN,
+    ),
+    "assessments:rectification_verify": Case(
+        "object",
+        Perm.ASSESSMENT_REVIEW,
+        "post",
+        lambda o: {"pk": o.tree.shushan.pk, "item_pk": rectification(o, closed=True).pk},
+        data=lambda o: campaign(o, **{f"v{o.item.pk}-decision": "accept"}),
+        owner=SHUSHAN,
+    ),
+    "assessments:rectification_file": Case(
+        "object",
+        kwargs=lambda o: {
+            "pk": o.tree.shushan.pk,
+            "file_pk": rectification(o, closed=True).files.get().pk,
+        },
+        owner=SHUSHAN,
     ),
     "assessments:area_approve": Case(
         "object", Perm.ASSESSMENT_REVIEW, "post", _area(True), data=campaign, owner="hefei"

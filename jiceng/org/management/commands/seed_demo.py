@@ -93,6 +93,7 @@ class Command(BaseCommand):
                 "campaign into next year from 方案 → 全部建设年活动.\n"
                 "A walk through the assessment (评估): as shushan, open the 评估 tab, see the "
                 "flagged indicator, attach evidence to 1.3 and 5.1 and submit (建设年's 自查 is "
-                "done); as hefei, adjust a score with a reason, return or approve it (and "
-                "包河区's); as anhui, approve 合肥's area on 安徽's 评估 tab."
+                "done), and close the overdue 整改 item with proof; as hefei, verify it, "
+                "adjust a score with a reason, return or approve it (and 包河区's); as anhui, "
+                "approve 合肥's area on 安徽's 评估 tab and see 结果与排名."
             )
