@@ -12,6 +12,7 @@ urlpatterns = [
         results_views.results_export,
         name="results_export",
     ),
+    path("units/<int:pk>/assessment/score-sheet.pdf", views.score_sheet, name="score_sheet"),
     path("units/<int:pk>/assessment/start/", views.start, name="start"),
     path("units/<int:pk>/assessment/scores/<str:code>/", views.score, name="score"),
     path("units/<int:pk>/assessment/evidence/<str:code>/", views.evidence, name="evidence"),

@@ -31,6 +31,7 @@ from jiceng.core.errors import ConflictError, DomainError, ForbiddenAction
 from jiceng.core.files import serve_file
 from jiceng.core.forms import apply_errors
 from jiceng.core.http import AuthedRequest
+from jiceng.core.pdf import pdf_response
 from jiceng.core.scope import get_in_scope_or_404, require
 from jiceng.core.views import act, paginate, posted_lock_version
 from jiceng.org.models import Level, Unit
@@ -55,6 +56,7 @@ from .models import (
     RectificationState,
     ScoreEvidence,
 )
+from .score_sheet import score_sheet_pdf
 from .services.review import lock_over
 
 TAB = "assessment"
@@ -620,3 +622,12 @@ def rectification_file(request: AuthedRequest, pk: int, file_pk: int) -> FileRes
         RectificationFile.objects.filter(unit=unit), request.user, pk=file_pk
     )
     return serve_file(item.file, download_name=None if item.is_image else item.name or None)
+
+
+@login_required
+def score_sheet(request: AuthedRequest, pk: int) -> HttpResponse:
+    """The association's score sheet as a PDF, to print (anyone who may see the sheet)."""
+    unit, _context = unit_page(request, pk, tab=TAB)
+    campaign, _choices = _campaign(request, unit)
+    assessment = _assessment(unit, campaign)
+    return pdf_response(score_sheet_pdf(assessment), f"{unit.name}-{assessment.year}-评分表.pdf")

@@ -117,6 +117,12 @@ def _campaign_query(o: SimpleNamespace) -> str:
 
 CASES: dict[str, Case] = {
     "assessments:unit_assessment": Case("object", kwargs=shushan, owner=SHUSHAN),
+    "assessments:score_sheet": Case(
+        "object",
+        kwargs=with_state(AssessmentState.SUBMITTED),
+        owner=SHUSHAN,
+        query=lambda o: f"campaign={o.campaign.pk}",
+    ),
     "assessments:start": Case(
         "object", Perm.ASSESSMENT_SELF, "post", shushan, data=campaign, owner=SHUSHAN
     ),

@@ -86,3 +86,34 @@ def test_chinese_by_default_and_others_cannot_act(running: Campaign, tree: Tree,
     assert post(baohe, tab(tree.shushan.pk) + "start/", running).status_code == 404
     viewer = client_for(people.viewer)
     assert post(viewer, tab(tree.shushan.pk) + "start/", running).status_code == 403
+
+
+def test_the_score_sheet_prints_as_a_pdf_with_chinese_fonts(
+    submitted: dict, tree: Tree, people: People
+):
+    from jiceng.assessments.score_sheet import score_sheet_pdf
+
+    assessment = submitted["340104"]
+    client = client_for(people.hefei_admin)
+    response = client.get(
+        f"/units/{tree.shushan.pk}/assessment/score-sheet.pdf?campaign={assessment.campaign_id}"
+    )
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    body = response.content
+    assert body.startswith(b"%PDF") and b"NotoSerifCJK" in body
+    assert "inline" in response["Content-Disposition"]
+    # A picture of its first page is not blank (looked at: var/screenshots/score-sheet.png).
+    from io import BytesIO
+    from pathlib import Path
+
+    from django.conf import settings
+    from PIL import Image
+
+    png = score_sheet_pdf(assessment, image=True)
+    shots = Path(settings.VAR_DIR) / "screenshots"
+    shots.mkdir(parents=True, exist_ok=True)
+    (shots / "score-sheet.png").write_bytes(png)
+    image = Image.open(BytesIO(png)).convert("L")
+    assert image.size[1] > image.size[0]  # A4 portrait
+    dark = image.histogram()[:128]
+    assert sum(dark) > 5000
