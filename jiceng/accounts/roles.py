@@ -41,6 +41,8 @@ class Perm(enum.StrEnum):
     ASSESSMENT_SELF = "assessment.self"
     #: Review the assessments below one's unit: adjust, return, approve, approve areas.
     ASSESSMENT_REVIEW = "assessment.review"
+    #: Build, import and edit rubrics (评分细则) and choose a campaign's: national admins.
+    RUBRIC_MANAGE = "rubric.manage"
 
 
 _ADMIN = {
@@ -71,6 +73,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
             Perm.CAMPAIGN_MANAGE,
             Perm.CAMPAIGN_REPORT,
             Perm.ASSESSMENT_REVIEW,
+            Perm.RUBRIC_MANAGE,
         }
     ),
     # A province or city writes its own implementation plan (实施方案) for its subtree.

@@ -26,3 +26,6 @@ register(
 )
 register("assessments.rectification.accept", _("Accept a rectification"))
 register("assessments.rectification.send_back", _("Send a rectification back"))
+register("assessments.rubric.version", _("New rubric version"))
+register("assessments.rubric.edit", _("Edit a rubric item"))
+register("assessments.rubric.choose", _("Choose a campaign's rubric"))

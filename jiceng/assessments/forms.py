@@ -9,10 +9,12 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from jiceng.campaigns.models import Campaign
 from jiceng.core.files import validate_document
 from jiceng.core.forms import MultipleFileField, StyledFormMixin
 
 from .models import ProblemSource
+from .rules import RuleKind
 
 MAX_TEXT = 2000
 
@@ -150,3 +152,63 @@ class VerifyForm(StyledFormMixin, forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Required when sending back."),
     )
+
+
+class RubricImportForm(StyledFormMixin, forms.Form):
+    name = forms.CharField(
+        label=_("Rubric name"),
+        max_length=100,
+        help_text=_("A name already used makes the next version of that rubric."),
+    )
+    file = forms.FileField(
+        label=_("Rubric sheet"),
+        help_text=_(
+            "Excel (.xlsx or .xls): a code column (编号) or a column per level (一级指标 …), "
+            "with 分值 and 评分依据."
+        ),
+    )
+
+
+class RubricItemForm(StyledFormMixin, forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=200)
+    basis = forms.CharField(
+        label=_("Basis"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    points = forms.CharField(label=_("Points"), required=False, max_length=10)
+    rule = forms.ChoiceField(label=_("Rule"), choices=RuleKind.choices, required=False)
+    per_item = forms.CharField(label=_("Points per item"), required=False, max_length=10)
+    floor = forms.CharField(label=_("Floor"), required=False, max_length=10)
+    cap = forms.CharField(label=_("Cap"), required=False, max_length=10)
+    tiers = forms.CharField(
+        label=_("Tiers"),
+        required=False,
+        max_length=200,
+        help_text=_("Threshold:points, highest first, e.g. 90:7; 70:4."),
+    )
+    source = forms.ChoiceField(label=_("Data source"), required=False)
+    needs_evidence = forms.BooleanField(label=_("Evidence required"), required=False)
+
+    def __init__(self, *args: Any, indicator: bool = True, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        from jiceng.core.figures import registry
+
+        source = self.fields["source"]
+        assert isinstance(source, forms.ChoiceField)
+        source.choices = [("", "—")] + [
+            (code, f"{code} · {figure.label}") for code, figure in sorted(registry().items())
+        ]
+        if not indicator:  # a criterion: words and points only
+            for name in ("rule", "per_item", "floor", "cap", "tiers", "source", "needs_evidence"):
+                del self.fields[name]
+
+
+class CampaignRubricForm(StyledFormMixin, forms.Form):
+    campaign: forms.ModelChoiceField = forms.ModelChoiceField(
+        label=_("Campaign"), queryset=Campaign.objects.none()
+    )
+
+    def __init__(self, *args: Any, campaigns: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["campaign"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = campaigns

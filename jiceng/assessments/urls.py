@@ -1,10 +1,21 @@
 from django.urls import path
 
-from . import results_views, views
+from . import results_views, rubric_views, views
 
 app_name = "assessments"
 
 urlpatterns = [
+    path("rubrics/", rubric_views.rubric_list, name="rubrics"),
+    path("rubrics/import/", rubric_views.rubric_import, name="rubric_import"),
+    path("rubrics/<int:pk>/", rubric_views.rubric_detail, name="rubric"),
+    path("rubrics/<int:pk>/rubric.xlsx", rubric_views.rubric_download, name="rubric_download"),
+    path(
+        "rubrics/<int:pk>/new-version/",
+        rubric_views.rubric_new_version,
+        name="rubric_new_version",
+    ),
+    path("rubrics/<int:pk>/choose/", rubric_views.rubric_choose, name="rubric_choose"),
+    path("rubrics/items/<int:pk>/edit/", rubric_views.rubric_item_edit, name="rubric_item_edit"),
     path("units/<int:pk>/assessment/", views.unit_assessment, name="unit_assessment"),
     path("units/<int:pk>/assessment/results/", results_views.results, name="results"),
     path(

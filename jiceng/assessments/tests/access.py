@@ -115,7 +115,33 @@ def _campaign_query(o: SimpleNamespace) -> str:
     return f"campaign={o.campaign.pk}"
 
 
+def _rubric(o: SimpleNamespace) -> dict[str, Any]:
+    """The default rubric, not yet frozen (its campaign has not used it)."""
+    from jiceng.assessments.default_rubric import ensure_default_rubric
+
+    return {"pk": ensure_default_rubric().pk}
+
+
+def _rubric_item(o: SimpleNamespace) -> dict[str, Any]:
+    from jiceng.assessments.default_rubric import ensure_default_rubric
+
+    return {"pk": ensure_default_rubric().items.get(code="1.2").pk}
+
+
 CASES: dict[str, Case] = {
+    "assessments:rubrics": Case("own"),
+    "assessments:rubric": Case("own", kwargs=_rubric),
+    "assessments:rubric_download": Case("own", kwargs=_rubric),
+    "assessments:rubric_import": Case("own", Perm.RUBRIC_MANAGE),
+    "assessments:rubric_new_version": Case("own", Perm.RUBRIC_MANAGE, "post", _rubric),
+    "assessments:rubric_choose": Case(
+        "own",
+        Perm.RUBRIC_MANAGE,
+        "post",
+        _rubric,
+        data=lambda o: {"campaign": o.campaign.pk},
+    ),
+    "assessments:rubric_item_edit": Case("own", Perm.RUBRIC_MANAGE, kwargs=_rubric_item),
     "assessments:unit_assessment": Case("object", kwargs=shushan, owner=SHUSHAN),
     "assessments:score_sheet": Case(
         "object",
