@@ -166,17 +166,11 @@ class AssessmentState(models.TextChoices):
     APPROVED = "approved", _("Approved")
 
 
-class Assessment(Locked):
-    """One grassroots association's assessment in one campaign: its self-inspection
-    (自查自评), then the review of each level above. The totals are kept here as scores change,
-    so results read these rows, never the scores."""
+class OfAssociation(Locked):
+    """A row of one grassroots association carrying its tree anchors (`org/anchors.py`): the
+    association's province and itself, so that a province's or a city's rows are an index
+    range and a move rewrites them with every other anchored table."""
 
-    campaign = models.ForeignKey(
-        "campaigns.Campaign",
-        verbose_name=_("campaign"),
-        on_delete=models.PROTECT,
-        related_name="assessments",
-    )
     unit = models.ForeignKey(
         Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="+"
     )
@@ -195,6 +189,25 @@ class Assessment(Locked):
         related_name="+",
         null=True,
         db_index=False,
+    )
+
+    anchored = True
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+
+class Assessment(OfAssociation):
+    """One grassroots association's assessment in one campaign: its self-inspection
+    (自查自评), then the review of each level above. The totals are kept here as scores change,
+    so results read these rows, never the scores."""
+
+    campaign = models.ForeignKey(
+        "campaigns.Campaign",
+        verbose_name=_("campaign"),
+        on_delete=models.PROTECT,
+        related_name="assessments",
     )
     rubric = models.ForeignKey(
         Rubric, verbose_name=_("rubric"), on_delete=models.PROTECT, related_name="+"
@@ -225,9 +238,6 @@ class Assessment(Locked):
         blank=True,
         db_index=False,
     )
-
-    anchored = True
-    objects = ScopedQuerySet.as_manager()
 
     AUDITED_FIELDS = ["state", "round", "self_total", "total", "grade", "vetoed", "flagged"]
 
@@ -456,7 +466,7 @@ class RectificationState(models.TextChoices):
     VERIFIED = "verified", _("Verified")
 
 
-class RectificationItem(Locked):
+class RectificationItem(OfAssociation):
     """A problem found in an association (by itself, a reviewer, an on-site check or the
     investigation phase), to be fixed by an owner before a deadline, closed with proof and
     verified by the level above (accepted, or sent back to be fixed again)."""
@@ -466,25 +476,6 @@ class RectificationItem(Locked):
         verbose_name=_("campaign"),
         on_delete=models.PROTECT,
         related_name="+",
-    )
-    unit = models.ForeignKey(
-        Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="+"
-    )
-    province = models.ForeignKey(
-        Unit,
-        verbose_name=_("province"),
-        on_delete=models.PROTECT,
-        related_name="+",
-        null=True,
-        db_index=False,
-    )
-    grassroots = models.ForeignKey(
-        Unit,
-        verbose_name=_("grassroots association"),
-        on_delete=models.PROTECT,
-        related_name="+",
-        null=True,
-        db_index=False,
     )
     #: The indicator it concerns, when it concerns one (re-scored once the item is verified).
     code = models.CharField(_("indicator"), max_length=20, blank=True)
@@ -515,9 +506,6 @@ class RectificationItem(Locked):
         null=True,
         blank=True,
     )
-
-    anchored = True
-    objects = ScopedQuerySet.as_manager()
 
     AUDITED_FIELDS = ["code", "source", "description", "owner", "deadline", "measures", "state"]
 
