@@ -117,3 +117,44 @@ def test_the_score_sheet_prints_as_a_pdf_with_chinese_fonts(
     assert image.size[1] > image.size[0]  # A4 portrait
     dark = image.histogram()[:128]
     assert sum(dark) > 5000
+
+
+def test_the_area_tab_and_the_sheet_keep_a_flat_query_count(
+    running: Campaign, tree: Tree, people: People
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from jiceng.assessments import services
+    from jiceng.core.actor import Actor
+    from jiceng.core.tests.helpers import add_children
+
+    from .conftest import quick_fill
+
+    def count(client: Client, url: str) -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        return len(queries)
+
+    def assess(units: list) -> None:
+        for unit in units:
+            assessment = services.assessment_open(actor=Actor.system(), campaign=running, unit=unit)
+            quick_fill(assessment)
+            services.assessment_submit(actor=Actor.system(), assessment=assessment)
+
+    province = client_for(people.anhui_admin)
+    area = tab(tree.anhui.pk)
+    sheet = tab(tree.shushan.pk)
+    assess([tree.shushan])
+    few = (count(province, area), count(province, sheet))
+    assess(add_children(tree.hefei, 12))
+    services.assessment_adjust(
+        actor=Actor(user=people.anhui_admin),
+        assessment=services.assessment_open(
+            actor=Actor.system(), campaign=running, unit=tree.shushan
+        ),
+        code="1.2",
+        score=1,
+        reason="复核",
+    )
+    assert (count(province, area), count(province, sheet)) == few
