@@ -26,6 +26,8 @@ register(
 )
 register("assessments.rectification.accept", _("Accept a rectification"))
 register("assessments.rectification.send_back", _("Send a rectification back"))
-register("assessments.rubric.version", _("New rubric version"))
+register("assessments.rubric.version", _("New rubric version"), fields={"from": _("made from")})
 register("assessments.rubric.edit", _("Edit a rubric item"))
-register("assessments.rubric.choose", _("Choose a campaign's rubric"))
+register(
+    "assessments.rubric.choose", _("Choose a campaign's rubric"), fields={"rubric": _("rubric")}
+)
